@@ -1,0 +1,25 @@
+// The subcommands of the probekit tool. Each lives in its own file and takes the arguments
+// that follow its name (`probekit parse trace X` calls run_parse with {"trace", "X"}).
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace probekit::cli {
+
+using arguments = std::span<char* const>;
+
+int run_parse(arguments args);
+int run_probe(arguments args);
+int run_buildid_cache(arguments args);
+
+// `probekit parse KIND`, one function per kind.
+int run_parse_perf_probe(arguments args);
+int run_parse_line_range(arguments args);
+
+/// Exit codes (STYLE.md §9): 0 ok, 1 bad input, 2 environment.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_bad_input = 1;
+inline constexpr int exit_environment = 2;
+
+} // namespace probekit::cli

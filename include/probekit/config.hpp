@@ -6,6 +6,9 @@
 #include PROBEKIT_USER_CONFIG_HEADER
 #endif
 
+#define PROBEKIT_STRINGIFY_IMPL(x) #x
+#define PROBEKIT_STRINGIFY(x) PROBEKIT_STRINGIFY_IMPL(x)
+
 /// Most arguments one perf-probe command may carry (perf's MAX_PROBE_ARGS).
 #ifndef PROBEKIT_MAX_PROBE_ARGS
 #define PROBEKIT_MAX_PROBE_ARGS 128

@@ -1,0 +1,279 @@
+// Reading and writing perf-probe commands.
+//
+//   probekit::perf_probe_storage storage;                       // caller-owned, reusable
+//   auto ev = probekit::parse_perf_probe("compute:6 total", storage);
+//   std::string out;
+//   probekit::synthesize_perf_probe(*ev, out, "probe_app");
+//   // out == "probe_app:compute_L6=compute:6 total"
+//
+// The view form allocates nothing: strings are views into the text, arguments and fields
+// live in `storage`. The owning form copies into a `perf_probe_event`. Synthesis writes
+// perf 6.1's canonical form (what perf stores in its probe cache), except that lazy
+// patterns, escapes and `@user` are kept where perf loses them (perf-6.1-faults.md F3).
+#pragma once
+
+#include <probekit/config.hpp>
+#include <probekit/error.hpp>
+#include <probekit/grammar/perf_probe_def.hpp>
+#include <probekit/line_range.hpp>
+#include <probekit/perf_probe_event.hpp>
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace probekit {
+
+/// Room for the arguments and field accesses of one view parse. About 30 KiB by default;
+/// the sizes come from PROBEKIT_MAX_PROBE_ARGS and PROBEKIT_MAX_PROBE_FIELDS.
+struct perf_probe_storage {
+    std::array<probe_arg_view, PROBEKIT_MAX_PROBE_ARGS> args;
+    std::array<probe_field_view, PROBEKIT_MAX_PROBE_FIELDS> fields;
+};
+
+/// Parses one perf-probe command into views of `text` and of the given storage.
+/// Errors: `invalid` (syntax, bad names), `conflict` (parts that exclude each other),
+/// `unsupported` (`%foo`, more arguments or fields than the storage holds).
+/// Complexity: linear in the length of `text`. Allocates nothing.
+inline result<perf_probe_view> parse_perf_probe(std::string_view text,
+                                                std::span<probe_arg_view> args,
+                                                std::span<probe_field_view> fields) noexcept
+{
+    namespace x3 = grammar::x3;
+    grammar::failure_state failures;
+    failures.begin = text.data();
+    grammar::perf_probe_builder builder(failures, args, fields);
+
+    char const* first = text.data();
+    char const* const last = text.data() + text.size();
+    bool const matched = x3::parse(
+        first, last,
+        x3::with<grammar::failure_tag>(std::ref(failures))[x3::with<grammar::builder_tag>(
+            std::ref(builder))[grammar::perf_probe::command_def]]);
+    if (failures.failed)
+        return failures.error;
+    if (!matched || first != last)
+        return parse_error{error_kind::invalid, static_cast<std::size_t>(first - text.data()),
+                           0, "end of the command", "unexpected text", {}};
+    return builder.result();
+}
+
+inline result<perf_probe_view> parse_perf_probe(std::string_view text,
+                                                perf_probe_storage& storage) noexcept
+{
+    return parse_perf_probe(text, storage.args, storage.fields);
+}
+
+/// Parses one perf-probe command into an event that owns its strings.
+inline result<perf_probe_event> parse_perf_probe(std::string_view text)
+{
+    auto storage = std::make_unique<perf_probe_storage>();
+    auto const view = parse_perf_probe(text, *storage);
+    if (!view)
+        return view.error();
+    return to_owning(*view);
+}
+
+/// Parses a `perf probe -L` line range. Allocates nothing.
+inline result<line_range_view> parse_line_range(std::string_view text) noexcept
+{
+    namespace x3 = grammar::x3;
+    grammar::failure_state failures;
+    failures.begin = text.data();
+    grammar::line_range_builder builder(failures);
+
+    char const* first = text.data();
+    char const* const last = text.data() + text.size();
+    bool const matched = x3::parse(
+        first, last,
+        x3::with<grammar::failure_tag>(std::ref(failures))[x3::with<grammar::builder_tag>(
+            std::ref(builder))[grammar::perf_probe::line_range_def]]);
+    if (failures.failed)
+        return failures.error;
+    if (!matched || first != last)
+        return parse_error{error_kind::invalid, static_cast<std::size_t>(first - text.data()),
+                           0, "end of the line range", "unexpected text", {}};
+    return builder.result();
+}
+
+/// perf's default group for a target: `probe_<basename>` cut at the first character that
+/// is not alphanumeric or '_' (`/lib/libc.so.6` gives `probe_libc`); `probe` for the kernel
+/// (an empty path). At most 63 characters, the kernel's limit.
+inline std::string default_group_for_target(std::string_view path)
+{
+    if (path.empty())
+        return "probe";
+    auto const slash = path.find_last_of('/');
+    auto base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    auto const is_name_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    };
+    std::size_t n = 0;
+    while (n < base.size() && is_name_char(base[n]))
+        ++n;
+    std::string group = "probe_";
+    group.append(base.substr(0, n));
+    if (group.size() > 63)
+        group.resize(63);
+    return group;
+}
+
+/// Fills in what perf's conversion fills in before it writes the cache: the target's
+/// default group, and the name `FUNC_L<line>` made at parse time. SDT references and
+/// unnamed events are left alone.
+inline void apply_default_names(perf_probe_event& event, std::string_view default_group)
+{
+    auto& p = event.point;
+    if (p.is_sdt || p.naming == event_naming::none)
+        return;
+    if (p.group.empty())
+        p.group = default_group;
+    if (p.naming == event_naming::from_line) {
+        p.event = p.function + "_L" + std::to_string(p.line);
+        p.naming = event_naming::given;
+    }
+}
+
+namespace detail {
+
+inline void append_number(std::string& out, std::uint64_t value)
+{
+    char buffer[24];
+    auto const [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, end);
+}
+
+/// perf prints at most the last 30 characters of a source path, from a '/' on.
+inline std::string_view shortened_file(std::string_view file)
+{
+    if (file.size() <= 30)
+        return file;
+    auto const tail = file.substr(file.size() - 30);
+    auto const slash = tail.find('/');
+    return slash == std::string_view::npos ? tail : tail.substr(slash + 1);
+}
+
+template <typename Strings>
+void append_point(std::string& out, basic_probe_point<Strings> const& p)
+{
+    if (p.has_function) {
+        out.append(p.function);
+        if (p.offset) {
+            out.push_back('+');
+            append_number(out, p.offset);
+        }
+        if (p.retprobe)
+            out.append("%return");
+        if (p.line) {
+            out.push_back(':');
+            append_number(out, p.line);
+        }
+        if (p.has_file)
+            out.append("@").append(shortened_file(p.file));
+    } else if (p.has_file) {
+        out.append("@").append(shortened_file(p.file));
+        if (p.line) {
+            out.push_back(':');
+            append_number(out, p.line);
+        }
+    }
+    if (p.has_lazy)
+        out.append(";").append(p.lazy);
+}
+
+template <typename Strings>
+void append_sdt_point(std::string& out, basic_probe_point<Strings> const& p)
+{
+    out.push_back('%');
+    if (!std::string_view(p.group).empty())
+        out.append(p.group).push_back(':');
+    out.append(p.event);
+    if (p.has_sdt_target)
+        out.append("@").append(p.sdt_target);
+}
+
+template <typename Strings>
+void append_arg(std::string& out, basic_probe_arg<Strings> const& a)
+{
+    if (a.has_name)
+        out.append(a.name).push_back('=');
+    out.append(a.var);
+    for (auto const& f : a.fields) {
+        switch (f.access) {
+        case field_access::arrow: out.append("->").append(f.name); break;
+        case field_access::dot: out.append(".").append(f.name); break;
+        case field_access::index: out.append("[").append(f.name).push_back(']'); break;
+        }
+    }
+    if (a.has_type)
+        out.append(":").append(a.type);
+    if (a.user_access)
+        out.append("@user");
+}
+
+} // namespace detail
+
+/// Appends the canonical form of `event` to `out`. `default_group` names the group of an
+/// event whose name was given without one (`default_group_for_target()`).
+/// Complexity: linear in the output. Allocates only when `out` must grow.
+template <typename Strings>
+void synthesize_perf_probe(basic_perf_probe_event<Strings> const& event, std::string& out,
+                           std::string_view default_group = "probe")
+{
+    auto const& p = event.point;
+    if (p.is_sdt) {
+        detail::append_sdt_point(out, p);
+    } else {
+        if (p.naming != event_naming::none) {
+            std::string_view const group = p.group;
+            out.append(group.empty() ? default_group : group).push_back(':');
+            if (p.naming == event_naming::given) {
+                out.append(p.event);
+            } else {
+                out.append(p.function).append("_L");
+                detail::append_number(out, p.line);
+            }
+            out.push_back('=');
+        }
+        detail::append_point(out, p);
+    }
+    for (auto const& arg : event.args) {
+        out.push_back(' ');
+        detail::append_arg(out, arg);
+    }
+}
+
+template <typename Strings>
+std::string synthesize_perf_probe(basic_perf_probe_event<Strings> const& event,
+                                  std::string_view default_group = "probe")
+{
+    std::string out;
+    synthesize_perf_probe(event, out, default_group);
+    return out;
+}
+
+/// Appends the canonical form of a line range: `FUNC[@SRC][:START[-END]]` or
+/// `SRC[:START[-END]]` (`+COUNT` comes back as its END).
+template <typename Strings>
+void synthesize_line_range(basic_line_range<Strings> const& range, std::string& out)
+{
+    out.append(range.has_function ? range.function : range.file);
+    if (range.has_function && range.has_file)
+        out.append("@").append(range.file);
+    if (range.has_start) {
+        out.push_back(':');
+        detail::append_number(out, range.start);
+        if (range.has_end) {
+            out.push_back('-');
+            detail::append_number(out, range.end);
+        }
+    }
+}
+
+} // namespace probekit

@@ -12,6 +12,8 @@ using arguments = std::span<char* const>;
 int run_parse(arguments args);
 int run_probe(arguments args);
 int run_buildid_cache(arguments args);
+/// `probe --cache -l [FILTER]` / `probe --cache [-n] -d FILTER` (the whole probe argv).
+int run_probe_cache(arguments args);
 
 // `probekit parse KIND`, one function per kind.
 int run_parse_perf_probe(arguments args);

@@ -118,7 +118,8 @@ public:
     }
 
     /// Adds the binary at `path` (its build-id read from its ELF note) as perf buildid-cache
-    /// --add does: directory, `elf` link or copy, `.build-id` link, an empty `probes` file.
+    /// --add does: directory, `elf` link or copy, `debug` (the separate debuginfo in
+    /// /usr/lib/debug/.build-id, if any), `.build-id` link, an empty `probes` file.
     /// An already cached binary is left as it is.
     /// Errors: io; not_found when the binary has no build-id; invalid when it is not ELF.
     result<cached_binary> add(char const* path) const
@@ -154,6 +155,17 @@ public:
             if (::access(elf.c_str(), F_OK) != 0 && ::link(origname.c_str(), elf.c_str()) != 0 &&
                 errno != EEXIST && !copy_file(origname, elf))
                 return io_error("cannot copy the binary into the build-id directory", errno);
+        }
+
+        // perf also keeps the separate debuginfo it finds for the build-id, as `debug`.
+        if (origname.front() == '/' && hex.size() > 2) {
+            std::string const found = debuginfo_root_ + "/.build-id/" + hex.substr(0, 2) +
+                                      "/" + hex.substr(2) + ".debug";
+            std::string const debug = bin.dir + "/debug";
+            if (::access(found.c_str(), R_OK) == 0 && ::access(debug.c_str(), F_OK) != 0 &&
+                ::link(found.c_str(), debug.c_str()) != 0 && errno != EEXIST &&
+                !copy_file(found, debug))
+                return io_error("cannot copy the debuginfo into the build-id directory", errno);
         }
 
         std::string const link = link_path(hex);
@@ -256,6 +268,7 @@ private:
     }
 
     std::string root_;
+    std::string debuginfo_root_ = "/usr/lib/debug";
 };
 
 } // namespace probekit

@@ -1,0 +1,1178 @@
+// The trace-command grammar: lines of uprobe_events / kprobe_events / dynamic_events.
+//
+//   Line:   ("p" | "r"[MAXACT] | "f"[MAXACT] | "t" | "e") [":" [GROUP "/"] [EVENT]] PLACE {ARG}
+//         | "-:" [GROUP "/"] EVENT [PLACE {ARG}]
+//   PLACE:  PATH ":" OFFS ["%return"] ["(" REFCTR ")"]      uprobe
+//         | [MOD ":"] SYM ["+" OFFS] ["%return"] | ADDR     kprobe
+//         | SYM ["%return"]   |   TRACEPOINT   |   SYS "/" EVENT ["if" FILTER]
+//   ARG:    [NAME "="] FETCH [":" TYPE]
+//   FETCH:  "%" REG | "@" ADDR | "@+" OFFS | "@" SYM [("+"|"-") OFFS] | "$stack"[N] | "$retval"
+//         | "$comm" | "$arg" N | ("+"|"-")["u"] OFFS "(" FETCH ")" | "\" IMM | "\"" STR "\""
+//         | BTF-EXPR (kernel probes at function entry or exit)
+//   TYPE:   ("u"|"s"|"x") ("8"|"16"|"32"|"64") | "char" | "string" | "ustring" | "symbol"
+//         | "symstr" | "%pd" | "%pD" | "b" W "@" O "/" C,   each optionally "[" N "]"
+//
+//   e.g.  p:grp/ev /bin/app:0x115d x=+0(-24(%bp)):s32     r100 vfs_read $retval
+//         e:ep syscalls/sys_enter_openat file=+0($filename):ustring
+//
+// The kernel does not parse these lines with a grammar: it splits them on blanks and cuts
+// each word with strchr()/strrchr() (the first ':' of an argument starts its type, the last
+// ')' closes a dereference, text after it is ignored). Error positions and the order of the
+// checks follow from those cuts, and matching the kernel's caret is a requirement, so the
+// driver below makes the same cuts, in the same order, and hands the pieces to small X3
+// parsers (identifiers, registers, types, symbols, BTF expressions). Numbers are read as
+// kstrtoul()/kstrtol() read them. Nothing allocates: text is kept as views, args and
+// dereferences go into the sink's storage.
+#pragma once
+
+#include <probekit/grammar/trace_probe.hpp>
+
+#include <boost/spirit/home/x3.hpp>
+
+#include <cctype>
+#include <climits>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+namespace probekit::grammar::trace {
+
+namespace x3 = boost::spirit::x3;
+
+// --- kernel limits (kernel/trace/trace_probe.h, 6.x) --------------------------------------
+inline constexpr std::size_t max_trace_args = 128;    // MAX_TRACE_ARGS
+inline constexpr std::size_t max_argstr_len = 63;     // MAX_ARGSTR_LEN
+inline constexpr std::size_t max_arg_name_len = 32;   // MAX_ARG_NAME_LEN
+inline constexpr std::size_t max_event_name_len = 64; // MAX_EVENT_NAME_LEN (with the NUL)
+inline constexpr std::uint64_t max_array_len = 64;    // MAX_ARRAY_LEN
+inline constexpr std::uint64_t maxactive_max = 4096;  // KRETPROBE_MAXACTIVE_MAX
+inline constexpr std::uint64_t param_max_stack = 2048; // THREAD_SIZE / sizeof(long), x86_64
+inline constexpr int fetch_insn_slots = 15;           // FETCH_INSN_MAX - 1 (the END slot)
+
+// --- numbers as the kernel's kstrto*() read them -----------------------------------------
+/// kstrtoull(s, base): an optional '+', then digits of `base` (0: "0x" hex, "0" octal,
+/// else decimal) up to the end; nothing else, no overflow.
+inline bool kstrtoull(std::string_view s, unsigned base, std::uint64_t& out) noexcept
+{
+    std::size_t i = 0;
+    if (i < s.size() && s[i] == '+')
+        ++i;
+    auto const is_xdigit = [](char c) {
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    };
+    if (base == 0 || base == 16) {
+        if (i + 2 < s.size() + 0 && s[i] == '0' && (s[i + 1] | 0x20) == 'x' &&
+            is_xdigit(s[i + 2])) {
+            base = 16;
+            i += 2;
+        } else if (base == 0) {
+            base = (i < s.size() && s[i] == '0') ? 8 : 10;
+        }
+    }
+    if (i == s.size())
+        return false;
+    std::uint64_t value = 0;
+    for (; i < s.size(); ++i) {
+        unsigned const c = static_cast<unsigned char>(s[i]);
+        unsigned digit;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+            digit = (c | 0x20) - 'a' + 10;
+        else
+            return false;
+        if (digit >= base)
+            return false;
+        if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / base)
+            return false;
+        value = value * base + digit;
+    }
+    out = value;
+    return true;
+}
+
+/// kstrtoll(s, 0): a '-' and a kstrtoull() magnitude, within the range of a long.
+inline bool kstrtoll(std::string_view s, std::int64_t& out) noexcept
+{
+    std::uint64_t magnitude = 0;
+    if (!s.empty() && s[0] == '-') {
+        if (!kstrtoull(s.substr(1), 0, magnitude) ||
+            magnitude > std::uint64_t(std::numeric_limits<std::int64_t>::max()) + 1)
+            return false;
+        out = static_cast<std::int64_t>(0 - magnitude);
+        return true;
+    }
+    if (!kstrtoull(s, 0, magnitude) ||
+        magnitude > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+        return false;
+    out = static_cast<std::int64_t>(magnitude);
+    return true;
+}
+
+/// simple_strtoul(s, &tail, 0): the longest run of digits; `used` is how many chars.
+inline std::uint64_t simple_strtoul(std::string_view s, std::size_t& used) noexcept
+{
+    unsigned base = 10;
+    std::size_t i = 0;
+    if (s.size() >= 3 && s[0] == '0' && (s[1] | 0x20) == 'x' && std::isxdigit(static_cast<unsigned char>(s[2]))) {
+        base = 16;
+        i = 2;
+    } else if (!s.empty() && s[0] == '0') {
+        base = 8;
+    }
+    std::uint64_t value = 0;
+    for (; i < s.size(); ++i) {
+        unsigned const c = static_cast<unsigned char>(s[i]);
+        unsigned digit = 99;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+            digit = (c | 0x20) - 'a' + 10;
+        if (digit >= base)
+            break;
+        value = value * base + digit;
+    }
+    used = i;
+    return value;
+}
+
+// --- X3 parsers for the pieces ------------------------------------------------------------
+/// Runs `p` over all of `s`; true only if it matched every byte.
+template <typename Parser, typename Attribute>
+bool matches_all(std::string_view s, Parser const& p, Attribute& attr)
+{
+    char const* first = s.data();
+    char const* const last = s.data() + s.size();
+    return x3::parse(first, last, p, attr) && first == last;
+}
+template <typename Parser>
+bool matches_all(std::string_view s, Parser const& p)
+{
+    return matches_all(s, p, x3::unused);
+}
+
+// e.g. "vfs_read", "_g" — the kernel's is_good_name()
+inline auto const c_ident = (x3::alpha | x3::char_('_')) >> *(x3::alnum | x3::char_('_'));
+// e.g. "foo.isra.0", "_do_fork": what kallsyms names look like
+inline auto const ksym = +(x3::alnum | x3::char_("_."));
+// e.g. "ext4", "nf_conntrack-ipv4"
+inline auto const module_name = +(x3::alnum | x3::char_("_-"));
+
+/// Registers regs_query_register_offset() knows: x86_64, plus aarch64 (the corpus has
+/// both); `sp` is shared.
+struct register_table : x3::symbols<char> {
+    register_table()
+    {
+        for (char const* r : {"ax", "bx", "cx", "dx", "si", "di", "bp", "sp", "ip", "flags",
+                              "cs", "ss", "orig_ax", "r8", "r9", "r10", "r11", "r12", "r13",
+                              "r14", "r15", "pc", "pstate"})
+            add(r, 0);
+        static char const* const x[] = {"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",
+                                        "x8",  "x9",  "x10", "x11", "x12", "x13", "x14", "x15",
+                                        "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
+                                        "x24", "x25", "x26", "x27", "x28", "x29", "x30"};
+        for (char const* r : x)
+            add(r, 0);
+    }
+};
+
+/// The fetch types of probe_fetch_types[] (bitfields are handled apart).
+struct type_table : x3::symbols<trace_type> {
+    type_table()
+    {
+        using k = fetch_type_kind;
+        for (std::uint8_t bits : {8, 16, 32, 64}) {
+            char name[4] = {'u', 0, 0, 0};
+            std::size_t const n = bits < 10 ? 1 : 2;
+            if (n == 1)
+                name[1] = char('0' + bits);
+            else {
+                name[1] = char('0' + bits / 10);
+                name[2] = char('0' + bits % 10);
+            }
+            add(name, trace_type{k::unsigned_int, bits});
+            name[0] = 's';
+            add(name, trace_type{k::signed_int, bits});
+            name[0] = 'x';
+            add(name, trace_type{k::hex, bits});
+        }
+        add("char", {k::character, 8});
+        add("string", {k::string});
+        add("ustring", {k::user_string});
+        add("symbol", {k::symbol, 64});
+        add("symstr", {k::symbol_string});
+        add("%pd", {k::dentry});
+        add("%pD", {k::file});
+    }
+};
+
+inline register_table const& registers()
+{
+    static register_table const table;
+    return table;
+}
+inline type_table const& types()
+{
+    static type_table const table;
+    return table;
+}
+
+// BTF expressions, e.g. "file->f_path.dentry", "(file,f_path)file->f_mode",
+// "this_cpu_read((foo,timer)t->counter)", "$retval->name", "$current->pid".
+struct btf_expr_class;
+inline x3::rule<btf_expr_class> const btf_expr = "BTF expression";
+inline auto const btf_cast = '(' >> c_ident >> -(',' >> c_ident) >> ')';
+inline auto const btf_var = (x3::lit("$retval") | "$current" | ('$' >> x3::lit("arg") >> +x3::digit)) |
+                            (c_ident >> -('(' >> btf_expr >> ')'));
+inline auto const btf_expr_def = -btf_cast >> btf_var >> *((x3::lit("->") | '.') >> c_ident);
+BOOST_SPIRIT_DEFINE(btf_expr)
+
+// --- the driver ---------------------------------------------------------------------------
+/// The kernel's isspace(): argv_split() cuts words there.
+inline bool is_blank(char c) noexcept
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+inline bool is_alpha(char c) noexcept { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+/// Names the kernel reserves for an event's common fields and probe fields.
+inline bool is_reserved_arg_name(std::string_view name) noexcept
+{
+    for (std::string_view r : {"common_type", "common_flags", "common_preempt_count",
+                               "common_pid", "common_tgid", "__probe_ip", "__probe_ret_ip",
+                               "__probe_func"})
+        if (name == r)
+            return true;
+    return false;
+}
+
+/// One parse: the text, the kind's flags and the sink.
+class line_parser {
+public:
+    line_parser(std::string_view text, trace_kind kind, trace_sink& sink) noexcept
+        : text_(text), kind_(kind), sink_(sink)
+    {
+    }
+
+    std::optional<parse_error> run() noexcept
+    {
+        sink_.event = trace_probe_view{};
+        sink_.arg_count = 0;
+        sink_.deref_count = 0;
+        if (!parse_line())
+            return error_;
+        sink_.event.args = std::span<trace_arg_view const>(sink_.args.data(), sink_.arg_count);
+        return std::nullopt;
+    }
+
+private:
+    // --- words ----------------------------------------------------------------------------
+    /// The next blank-separated word at or after `pos_`, or an empty view at the end.
+    std::string_view next_word() noexcept
+    {
+        std::size_t i = pos_;
+        while (i < text_.size() && is_blank(text_[i]))
+            ++i;
+        std::size_t j = i;
+        while (j < text_.size() && !is_blank(text_[j]))
+            ++j;
+        pos_ = j;
+        return text_.substr(i, j - i);
+    }
+
+    std::size_t at(std::string_view piece) const noexcept
+    {
+        return static_cast<std::size_t>(piece.data() - text_.data());
+    }
+    std::size_t at(char const* p) const noexcept
+    {
+        return static_cast<std::size_t>(p - text_.data());
+    }
+
+    bool fail(std::size_t offset, std::string_view code, std::string_view message,
+              std::string_view expected = {},
+              error_kind kind = error_kind::invalid) noexcept
+    {
+        error_ = parse_error{kind, offset, 0, expected, message, code};
+        return false;
+    }
+
+    bool kernel_side() const noexcept { return kind_ != trace_kind::uprobe; }
+
+    // --- the whole line -------------------------------------------------------------------
+    bool parse_line() noexcept
+    {
+        std::string_view const head = next_word();
+        if (head.empty())
+            return fail(0, {}, "an empty line is not a trace command", "a command");
+        auto& ev = sink_.event;
+
+        // e.g. "-:grp/ev", "p:grp/ev", "r100", "e:ep"
+        char const letter = head[0];
+        std::string_view place_word;
+        std::size_t const after_head = pos_;
+        place_word = next_word();
+        pos_ = after_head;
+        if (!decide_kind(letter, place_word, head))
+            return false;
+        ev.kind = kind_;
+
+        if (letter == '-')
+            return parse_removal(head);
+        if (!parse_head(head))
+            return false;
+
+        // The place: the kernel needs one (argc >= 2).
+        place_word = next_word();
+        if (place_word.empty())
+            return fail(text_.size(), {}, "a probe place must follow the command",
+                        "probe place");
+        if (!parse_place(place_word))
+            return false;
+        return parse_args();
+    }
+
+    /// As dynamic_events decides which parser gets a line.
+    bool decide_kind(char letter, std::string_view place, std::string_view head) noexcept
+    {
+        trace_kind by_letter = trace_kind::automatic;
+        switch (letter) {
+        case 'p':
+        case 'r':
+            by_letter = (place.find('/') != place.npos && place.find(':') != place.npos)
+                            ? trace_kind::uprobe
+                            : trace_kind::kprobe;
+            break;
+        case 'e': by_letter = trace_kind::eprobe; break;
+        case 'f': by_letter = trace_kind::fprobe; break;
+        case 't': by_letter = trace_kind::tprobe; break;
+        case '-':
+            if (head.size() < 2 || head[1] != ':')
+                return fail(1, {}, "a removal is written '-:[GROUP/]EVENT'", "':'");
+            if (place.empty())
+                by_letter = trace_kind::automatic;
+            else if (place.find('/') != place.npos && place.find(':') != place.npos)
+                by_letter = trace_kind::uprobe;
+            else if (place.find('/') != place.npos || place.find('.') != place.npos)
+                by_letter = trace_kind::eprobe;
+            else
+                by_letter = trace_kind::kprobe;
+            if (kind_ == trace_kind::automatic)
+                kind_ = by_letter;
+            return true;
+        default:
+            return fail(0, {}, "a trace command starts with p, r, e, f, t or '-:'",
+                        "command letter");
+        }
+        if (kind_ == trace_kind::automatic) {
+            kind_ = by_letter;
+            return true;
+        }
+        bool const fits = (letter == 'p' || letter == 'r')
+                              ? (kind_ == trace_kind::kprobe || kind_ == trace_kind::uprobe)
+                              : kind_ == by_letter;
+        if (!fits)
+            return fail(0, {}, "the command letter does not fit the kind of probe",
+                        "command letter");
+        return true;
+    }
+
+    // e.g. "-:grp/ev", "-:ev syscalls/sys_enter_openat"
+    bool parse_removal(std::string_view head) noexcept
+    {
+        auto& ev = sink_.event;
+        ev.remove = true;
+        if (!parse_event_name(head.substr(2), 2, false))
+            return false;
+        if (ev.event.empty())
+            return fail(2, "NO_EVENT_NAME", "a removal needs an event name", "event name");
+        std::string_view const place = next_word();
+        if (place.empty()) {
+            ev.has_place = false;
+            return true;
+        }
+        if (kind_ == trace_kind::automatic)
+            kind_ = ev.kind = trace_kind::kprobe;
+        return parse_place(place) && parse_args();
+    }
+
+    // e.g. "p", "r100:grp/ev", "p:ev", "f:grp/ev"
+    bool parse_head(std::string_view head) noexcept
+    {
+        auto& ev = sink_.event;
+        char const letter = head[0];
+        ev.retprobe = letter == 'r';
+
+        if (kind_ == trace_kind::uprobe) {
+            // The uprobe parser reads a name only when ':' comes right after the letter;
+            // anything else there (`r5`, `p100`) is ignored.
+            if (head.size() >= 2 && head[1] == ':')
+                return parse_event_name(head.substr(2), 2, true);
+            return true;
+        }
+
+        std::size_t const colon = head.find(':', 1);
+        std::string_view const between =
+            head.substr(1, (colon == head.npos ? head.size() : colon) - 1);
+        if (!between.empty() && is_digit(between[0])) {
+            // e.g. "r100": maxactive, for return probes only
+            if (kind_ == trace_kind::tprobe)
+                return fail(1, "BAD_MAXACT_TYPE", "maxactive is only for return probes",
+                            "':' or a blank");
+            if (kind_ == trace_kind::kprobe && letter == 'p')
+                return fail(1, "MAXACT_NO_KPROBE", "maxactive is only for kretprobes",
+                            "':' or a blank");
+            if (kind_ == trace_kind::eprobe)
+                return fail(1, "BAD_MAXACT", "an event probe takes no maxactive", "':'");
+            std::uint64_t maxactive = 0;
+            if (between.size() > max_event_name_len - 1 || !kstrtoull(between, 0, maxactive) ||
+                maxactive == 0 || maxactive > UINT_MAX)
+                return fail(1, "BAD_MAXACT", "invalid maxactive number", "maxactive number");
+            if (maxactive > maxactive_max)
+                return fail(1, "MAXACT_TOO_BIG", "maxactive is too big (at most 4096)",
+                            "maxactive number");
+            ev.maxactive = static_cast<std::uint32_t>(maxactive);
+        } else if (!between.empty() && kind_ != trace_kind::kprobe) {
+            return fail(1, "BAD_MAXACT", "invalid maxactive number", "':' or a blank");
+        }
+        // kprobes ignore other text before ':' (the kernel looks for the first ':').
+        if (colon == head.npos)
+            return true;
+        return parse_event_name(head.substr(colon + 1), colon + 1, false);
+    }
+
+    /// traceprobe_parse_event_name(): `[GROUP/]EVENT`, or `GROUP.EVENT` when there is no
+    /// '/'. `group_only_ok`: `GROUP/` alone lets the kernel name the event (uprobes).
+    bool parse_event_name(std::string_view name, std::size_t offset, bool group_only_ok) noexcept
+    {
+        auto& ev = sink_.event;
+        std::size_t slash = name.find('/');
+        if (slash == name.npos)
+            slash = name.find('.');
+        std::size_t event_at = offset;
+        if (slash != name.npos) {
+            if (slash == 0)
+                return fail(offset, "NO_GROUP_NAME", "group name is not specified",
+                            "group name");
+            if (slash + 1 > max_event_name_len)
+                return fail(offset, "GROUP_TOO_LONG", "group name is too long (at most 63)",
+                            "group name");
+            std::string_view const group = name.substr(0, slash);
+            if (!matches_all(group, c_ident))
+                return fail(offset, "BAD_GROUP_NAME",
+                            "group name must follow the same rules as C identifiers",
+                            "group name");
+            ev.group = group;
+            name.remove_prefix(slash + 1);
+            event_at = offset + slash + 1;
+        }
+        if (name.empty()) {
+            if (slash != name.npos && group_only_ok)
+                return true;
+            return fail(event_at, "NO_EVENT_NAME", "event name is not specified",
+                        "event name");
+        }
+        if (name.size() >= max_event_name_len)
+            return fail(event_at, "EVENT_TOO_LONG", "event name is too long (at most 63)",
+                        "event name");
+        if (!matches_all(name, c_ident))
+            return fail(event_at, "BAD_EVENT_NAME",
+                        "event name must follow the same rules as C identifiers", "event name");
+        ev.event = name;
+        return true;
+    }
+
+    // --- places ---------------------------------------------------------------------------
+    bool parse_place(std::string_view word) noexcept
+    {
+        switch (kind_) {
+        case trace_kind::uprobe: return parse_uprobe_place(word);
+        case trace_kind::eprobe: return parse_eprobe_place(word);
+        case trace_kind::tprobe: return parse_tprobe_place(word);
+        default: return parse_kernel_place(word);
+        }
+    }
+
+    // e.g. "/bin/app:0x115d", "/bin/app:4472%return", "/bin/app:0x1178(0x4010)"
+    bool parse_uprobe_place(std::string_view word) noexcept
+    {
+        auto& place = sink_.event.place;
+        std::size_t const colon = word.rfind(':');
+        if (word.find('/') == word.npos || colon == word.npos || colon + 1 >= word.size() ||
+            !is_digit(word[colon + 1]))
+            return fail(at(word), {}, "a uprobe place is PATH:OFFSET with a numeric offset",
+                        "PATH:OFFSET");
+        place.path = word.substr(0, colon);
+        std::string_view rest = word.substr(colon + 1);
+
+        // e.g. "(0x4010)": the reference counter, closed by the next ')' and last
+        std::size_t const open = rest.find('(');
+        if (open != rest.npos) {
+            std::size_t const close = rest.find(')', open);
+            if (close == rest.npos)
+                return fail(at(word) + word.size(), "REFCNT_OPEN_BRACE",
+                            "reference counter brace is not closed", "')'");
+            if (close + 1 != rest.size())
+                return fail(at(rest) + close + 1, "BAD_REFCNT_SUFFIX",
+                            "reference counter has wrong suffix", "end of the place");
+            std::string_view const ref = rest.substr(open + 1, close - open - 1);
+            if (!kstrtoull(ref, 0, place.ref_ctr_offset))
+                return fail(at(ref), "BAD_REFCNT", "invalid reference counter offset",
+                            "reference counter offset");
+            place.has_ref_ctr = true;
+            rest = rest.substr(0, open);
+        }
+
+        std::size_t const percent = rest.find('%');
+        if (percent != rest.npos) {
+            if (rest.substr(percent) != "%return")
+                return fail(at(rest) + percent, "BAD_ADDR_SUFFIX",
+                            "only %return is allowed after the address", "%return");
+            sink_.event.retprobe = true;
+            rest = rest.substr(0, percent);
+        }
+        if (!kstrtoull(rest, 0, place.address))
+            return fail(at(rest), "BAD_UPROBE_OFFS", "invalid uprobe offset", "file offset");
+        return true;
+    }
+
+    // e.g. "vfs_read", "vfs_read+16", "ext4:ext4_sync_fs", "0xffffffff812a4560",
+    //      "vfs_read%return"; fprobes take a bare symbol
+    bool parse_kernel_place(std::string_view word) noexcept
+    {
+        auto& ev = sink_.event;
+        auto& place = ev.place;
+        bool const fprobe = kind_ == trace_kind::fprobe;
+        if (!fprobe && kstrtoull(word, 0, place.address)) {
+            place.is_address = true;
+            if (ev.retprobe)
+                entry_or_exit_ = true;
+            return true;
+        }
+        if (word.find('/') != word.npos && word.find(':') != word.npos)
+            return fail(at(word), {}, "this place is a uprobe's (PATH:OFFSET)", "symbol");
+
+        std::string_view symbol = word;
+        std::string_view suffix;
+        if (std::size_t const percent = word.find('%'); percent != word.npos) {
+            symbol = word.substr(0, percent);
+            suffix = word.substr(percent);
+        }
+        // e.g. "ext4:" before the symbol
+        std::string_view module;
+        if (std::size_t const colon = symbol.find(':'); colon != symbol.npos && !fprobe) {
+            module = symbol.substr(0, colon);
+            symbol = symbol.substr(colon + 1);
+            if (!matches_all(module, module_name))
+                return fail(at(word), "BAD_PROBE_ADDR", "invalid module name", "module name");
+        }
+        std::int64_t offset = 0;
+        if (std::size_t const sign = symbol.find_first_of("+-"); sign != symbol.npos) {
+            if (fprobe)
+                return fail(at(word), "BAD_PROBE_ADDR", "an fprobe takes no offset",
+                            "function name");
+            if (!kstrtoll(symbol.substr(sign), offset) || offset < 0 || offset > UINT_MAX)
+                return fail(at(word), "BAD_PROBE_ADDR", "invalid probe offset",
+                            "non-negative offset");
+            symbol = symbol.substr(0, sign);
+        }
+        if (!matches_all(symbol, ksym))
+            return fail(at(word), "BAD_PROBE_ADDR", "invalid symbol name", "symbol name");
+        if (!suffix.empty()) {
+            if (suffix != "%return")
+                return fail(at(suffix), "BAD_ADDR_SUFFIX",
+                            "only %return is allowed after the symbol", "%return");
+            ev.retprobe = true;
+        }
+        place.module = module;
+        place.symbol = symbol;
+        place.offset = static_cast<std::uint64_t>(offset);
+        if (ev.retprobe && offset != 0)
+            return fail(at(word), "BAD_RETPROBE", "a return probe must be on a function entry",
+                        "function name");
+        // A function traced by ftrace opens with a 5-byte call to __fentry__ on x86_64;
+        // offsets inside it are never an instruction boundary.
+        if (offset >= 1 && offset <= 4)
+            return fail(at(word), "BAD_INSN_BNDRY",
+                        "the offset is not on an instruction boundary", "probe offset");
+        entry_or_exit_ = offset == 0;
+        return true;
+    }
+
+    // e.g. "kmem_cache_alloc"
+    bool parse_tprobe_place(std::string_view word) noexcept
+    {
+        if (!matches_all(word, c_ident))
+            return fail(at(word), "NO_TRACEPOINT", "invalid tracepoint name", "tracepoint name");
+        sink_.event.place.symbol = word;
+        entry_or_exit_ = true;
+        return true;
+    }
+
+    // e.g. "syscalls/sys_enter_openat", "syscalls.sys_enter_openat"
+    bool parse_eprobe_place(std::string_view word) noexcept
+    {
+        std::size_t slash = word.find('/');
+        if (slash == word.npos)
+            slash = word.find('.');
+        if (slash == word.npos || slash == 0 || slash + 1 == word.size())
+            return fail(at(word), "NO_EVENT_INFO", "give the event to attach as SYSTEM/EVENT",
+                        "SYSTEM/EVENT");
+        sink_.event.place.system = word.substr(0, slash);
+        sink_.event.place.symbol = word.substr(slash + 1);
+        return true;
+    }
+
+    // --- arguments ------------------------------------------------------------------------
+    bool parse_args() noexcept
+    {
+        auto& ev = sink_.event;
+        // fprobes and tprobes look for "$retval" in all args first: an fprobe with one
+        // becomes a return probe; a tprobe cannot have one.
+        if ((kind_ == trace_kind::fprobe || kind_ == trace_kind::tprobe) && !ev.remove) {
+            std::string_view const rest = text_.substr(pos_);
+            for (std::size_t i = rest.find("$retval"); i != rest.npos;
+                 i = rest.find("$retval", i + 1)) {
+                char const next = i + 7 < rest.size() ? rest[i + 7] : '\0';
+                if (is_alpha(next) || is_digit(next) || next == '_')
+                    continue;
+                if (kind_ == trace_kind::tprobe)
+                    return fail(at(rest) + i, "RETVAL_ON_PROBE",
+                                "$retval is not available on a tracepoint probe", "argument");
+                ev.retprobe = true;
+                break;
+            }
+        }
+        if (ev.retprobe && kind_ != trace_kind::uprobe && kind_ != trace_kind::eprobe)
+            entry_or_exit_ = true;
+
+        for (std::string_view word = next_word(); !word.empty(); word = next_word()) {
+            if (kind_ == trace_kind::eprobe && word == "if") {
+                std::size_t start = pos_;
+                while (start < text_.size() && is_blank(text_[start]))
+                    ++start;
+                std::size_t end = text_.size();
+                while (end > start && is_blank(text_[end - 1]))
+                    --end;
+                if (start == end)
+                    return fail(at(word) + word.size() + 1, "NO_EP_FILTER",
+                                "a filter must follow 'if'", "filter");
+                ev.has_filter = true;
+                ev.filter = text_.substr(start, end - start);
+                return true;
+            }
+            if (sink_.arg_count >= max_trace_args)
+                return fail(at(word), "TOO_MANY_ARGS", "too many arguments (at most 128)");
+            if (sink_.arg_count >= sink_.args.size())
+                return fail(at(word), {}, "more arguments than the storage holds", {},
+                            error_kind::unsupported);
+            if (!parse_arg(word))
+                return false;
+        }
+        return true;
+    }
+
+    /// traceprobe_parse_probe_arg(): `[NAME=]BODY`, then the body.
+    bool parse_arg(std::string_view word) noexcept
+    {
+        std::size_t const index = sink_.arg_count;
+        trace_arg_view& arg = sink_.args[index];
+        arg = trace_arg_view{};
+        std::size_t const word_at = at(word);
+
+        // "$arg*" at the top: every parameter from BTF (kernel probes only)
+        if (kernel_side() && kind_ != trace_kind::eprobe && word.starts_with("$arg")) {
+            if (!entry_or_exit_)
+                return fail(word_at, "NOFENTRY_ARGS",
+                            "$arg* can be used only on function entry or exit", "argument");
+            if (word.size() > 4 && word[4] == '*') {
+                if (used_all_args_)
+                    return fail(word_at, "DOUBLE_ARGS", "$arg* can be used only once",
+                                "argument");
+                used_all_args_ = true;
+                arg.base = fetch_base::btf;
+                arg.text = word;
+                ++sink_.arg_count;
+                return true;
+            }
+            if (word.size() <= 4 || !is_digit(word[4]))
+                return fail(word_at, "BAD_VAR", "invalid $-variable", "$argN");
+        }
+
+        std::string_view body = word;
+        if (std::size_t const eq = word.find('='); eq != word.npos) {
+            if (eq > max_arg_name_len)
+                return fail(word_at, "ARG_NAME_TOO_LONG", "argument name is too long (at most 32)",
+                            "argument name");
+            if (eq == 0)
+                return fail(word_at, "NO_ARG_NAME", "argument name is not specified",
+                            "argument name");
+            arg.name = word.substr(0, eq);
+            body = word.substr(eq + 1);
+            if (!matches_all(arg.name, c_ident))
+                return fail(word_at, "BAD_ARG_NAME",
+                            "argument name must follow the same rules as C identifiers",
+                            "argument name");
+        }
+        if (name_conflicts(index, arg.name))
+            return fail(word_at, "USED_ARG_NAME", "this argument name is already used",
+                        "argument name");
+
+        std::size_t const body_at = at(body);
+        if (body.size() > max_argstr_len)
+            return fail(body_at, "ARG_TOO_LONG", "argument expression is too long (at most 63)",
+                        "argument");
+        if (body.empty())
+            return fail(body_at, "NO_ARG_BODY", "no argument expression", "argument");
+
+        // The type: everything after the first ':'.
+        std::string_view fetch = body;
+        std::string_view type_text;
+        bool has_type = false;
+        if (std::size_t const colon = body.find(':'); colon != body.npos) {
+            fetch = body.substr(0, colon);
+            type_text = body.substr(colon + 1);
+            has_type = true;
+        }
+        if (!parse_type(arg, fetch, type_text, has_type, body_at))
+            return false;
+
+        std::size_t const first_deref = sink_.deref_count;
+        int ops = 0;
+        if (!parse_fetch(arg, fetch, body_at, ops))
+            return false;
+        arg.derefs = std::span<fetch_deref_view const>(sink_.derefs.data() + first_deref,
+                                                       sink_.deref_count - first_deref);
+        if (!finish_arg(arg, type_text, has_type, body_at, ops))
+            return false;
+        ++sink_.arg_count;
+        return true;
+    }
+
+    /// Whether `name` (empty: the default "argN" of arg `index`) is reserved or taken.
+    bool name_conflicts(std::size_t index, std::string_view name) const noexcept
+    {
+        char buffer[16];
+        if (name.empty())
+            name = default_name(index, buffer);
+        if (is_reserved_arg_name(name))
+            return true;
+        for (std::size_t i = 0; i < index; ++i) {
+            char other_buffer[16];
+            std::string_view other = sink_.args[i].name;
+            if (other.empty())
+                other = default_name(i, other_buffer);
+            if (other == name)
+                return true;
+        }
+        return false;
+    }
+
+    static std::string_view default_name(std::size_t index, char (&buffer)[16]) noexcept
+    {
+        std::size_t n = index + 1;
+        char digits[8];
+        std::size_t count = 0;
+        do {
+            digits[count++] = char('0' + n % 10);
+            n /= 10;
+        } while (n != 0);
+        buffer[0] = 'a';
+        buffer[1] = 'r';
+        buffer[2] = 'g';
+        for (std::size_t i = 0; i < count; ++i)
+            buffer[3 + i] = digits[count - 1 - i];
+        return std::string_view(buffer, 3 + count);
+    }
+
+    /// parse_probe_arg_type(): `TYPE[N]`, checked before the fetch.
+    bool parse_type(trace_arg_view& arg, std::string_view fetch, std::string_view& type_text,
+                    bool has_type, std::size_t body_at) noexcept
+    {
+        trace_type type;
+        if (has_type) {
+            if (std::size_t const open = type_text.find('['); open != type_text.npos) {
+                std::string_view const inside = type_text.substr(open + 1);
+                std::size_t const close = inside.find(']');
+                if (close == inside.npos)
+                    return fail(at(inside) + inside.size(), "ARRAY_NO_CLOSE",
+                                "array is not closed", "']'");
+                if (close + 1 != inside.size())
+                    return fail(at(inside) + close + 1, "BAD_ARRAY_SUFFIX",
+                                "array has wrong suffix", "end of the argument");
+                std::uint64_t count = 0;
+                std::string_view const number = inside.substr(0, close);
+                if (!kstrtoull(number, 0, count) || count == 0 || count > UINT_MAX)
+                    return fail(at(number), "BAD_ARRAY_NUM", "invalid array size",
+                                "array size");
+                if (count > max_array_len)
+                    return fail(at(number), "ARRAY_TOO_BIG",
+                                "array number is too big (at most 64)", "array size");
+                type.array_count = static_cast<std::uint8_t>(count);
+                type_text = type_text.substr(0, open);
+            }
+        }
+        std::size_t const type_at = has_type ? at(type_text) : body_at;
+
+        // $comm and immediate strings are strings, and nothing else.
+        if (kind_ != trace_kind::eprobe &&
+            (fetch == "$comm" || fetch == "$COMM" || fetch.starts_with("\\\""))) {
+            if (type.array_count != 0 || (has_type && type_text != "string"))
+                return fail(type_at, "NEED_STRING_TYPE",
+                            "$comm and immediate-string only accepts string type", "string");
+        }
+        if (has_type) {
+            if (!lookup_type(type_text, type))
+                return fail(type_at, "BAD_TYPE", "unknown type is specified", "type");
+        }
+        arg.type = type;
+        return true;
+    }
+
+    /// find_fetch_type(): the table, or a bitfield's container (`b../32`).
+    bool lookup_type(std::string_view text, trace_type& type) const noexcept
+    {
+        using k = fetch_type_kind;
+        if (!text.empty() && text[0] == 'b') {
+            std::size_t const slash = text.find('/');
+            std::uint64_t bits = 0;
+            if (slash == text.npos || !kstrtoull(text.substr(slash + 1), 0, bits) ||
+                (bits != 8 && bits != 16 && bits != 32 && bits != 64))
+                return false;
+            type.kind = k::bitfield;
+            type.bits = static_cast<std::uint8_t>(bits);
+            return true;
+        }
+        trace_type found;
+        if (!matches_all(text, types(), found))
+            return false;
+        if (kind_ == trace_kind::uprobe &&
+            (found.kind == k::symbol || found.kind == k::symbol_string ||
+             found.kind == k::dentry || found.kind == k::file))
+            return false;
+        type.kind = found.kind;
+        type.bits = found.bits;
+        return true;
+    }
+
+    /// parse_probe_arg(): one fetch, recursively through dereferences. `ops` counts the
+    /// kernel's fetch instructions, which are limited.
+    bool parse_fetch(trace_arg_view& arg, std::string_view fetch, std::size_t offset,
+                     int& ops) noexcept
+    {
+        if (fetch.empty())
+            return fail(offset, "BAD_FETCH_ARG", "invalid fetch argument", "fetch argument");
+        switch (fetch[0]) {
+        case '$': ++ops; return parse_variable(arg, fetch, offset);
+        case '%': ++ops; return parse_register(arg, fetch, offset);
+        case '@': return parse_memory(arg, fetch, offset, ops);
+        case '+':
+        case '-': return parse_deref(arg, fetch, offset, ops);
+        case '\\': ++ops; return parse_immediate(arg, fetch, offset);
+        default: break;
+        }
+        if (is_alpha(fetch[0]) || fetch[0] == '_' || fetch[0] == '(') {
+            if (kind_ == trace_kind::eprobe)
+                return fail(offset, "BAD_FETCH_ARG", "invalid fetch argument",
+                            "fetch argument");
+            ++ops;
+            return parse_btf(arg, fetch, offset);
+        }
+        return fail(offset, "BAD_FETCH_ARG", "invalid fetch argument", "fetch argument");
+    }
+
+    // e.g. "$stack3", "$retval", "$comm", "$arg2", "$filename" (eprobe field)
+    bool parse_variable(trace_arg_view& arg, std::string_view fetch, std::size_t offset) noexcept
+    {
+        std::string_view const name = fetch.substr(1);
+        if (kind_ == trace_kind::eprobe) {
+            if (name == "comm" || name == "COMM") {
+                arg.base = fetch_base::comm;
+                arg.text = name;
+                return true;
+            }
+            if (!matches_all(name, c_ident))
+                return fail(offset, "BAD_ATTACH_ARG", "invalid attached event field",
+                            "field name");
+            arg.base = fetch_base::event_field;
+            arg.text = name;
+            return true;
+        }
+        if (name.starts_with("retval")) {
+            if (!sink_.event.retprobe)
+                return fail(offset, "RETVAL_ON_PROBE", "$retval is not available on probe",
+                            "argument");
+            if (name.size() == 6) {
+                arg.base = fetch_base::retval;
+                return true;
+            }
+            if (kernel_side() && name[6] == '-')
+                return parse_btf(arg, fetch, offset);
+            return fail(offset, "BAD_VAR", "invalid $-variable specified", "$-variable");
+        }
+        if (name.starts_with("stack")) {
+            std::string_view const number = name.substr(5);
+            if (number.empty()) {
+                arg.base = fetch_base::stack_pointer;
+                return true;
+            }
+            if (!is_digit(number[0]) || !kstrtoull(number, 10, arg.value))
+                return fail(offset, "BAD_VAR", "invalid $-variable specified", "$stackN");
+            if (kernel_side() && arg.value > param_max_stack)
+                return fail(offset, "BAD_STACK_NUM", "invalid stack number", "stack index");
+            arg.base = fetch_base::stack;
+            return true;
+        }
+        if (name == "comm" || name == "COMM") {
+            arg.base = fetch_base::comm;
+            arg.text = name;
+            return true;
+        }
+        if (name.starts_with("arg")) {
+            if (kernel_side() && name == "arg*")
+                return fail(offset, "BAD_VAR_ARGS",
+                            "$arg* must be an independent parameter without name etc.",
+                            "argument");
+            if (!kstrtoull(name.substr(3), 10, arg.value) || name[3] == '+')
+                return fail(offset, "BAD_VAR", "invalid $-variable specified", "$argN");
+            if (arg.value == 0 || arg.value > param_max_stack)
+                return fail(offset, "BAD_ARG_NUM", "invalid argument number", "$argN");
+            if (!entry_or_exit_)
+                return fail(offset, "NOFENTRY_ARGS",
+                            "$arg* can be used only on function entry or exit", "argument");
+            arg.base = fetch_base::arg;
+            return true;
+        }
+        if (name.starts_with("current") && kernel_side() && entry_or_exit_)
+            return parse_btf(arg, fetch, offset);
+        return fail(offset, "BAD_VAR", "invalid $-variable specified", "$-variable");
+    }
+
+    // e.g. "%di", "%r12"
+    bool parse_register(trace_arg_view& arg, std::string_view fetch, std::size_t offset) noexcept
+    {
+        if (kind_ == trace_kind::eprobe || kind_ == trace_kind::fprobe ||
+            kind_ == trace_kind::tprobe)
+            return fail(offset, "BAD_VAR", "this probe cannot fetch registers", "argument");
+        std::string_view const name = fetch.substr(1);
+        if (!matches_all(name, registers()))
+            return fail(offset, "BAD_REG_NAME", "invalid register name", "register name");
+        arg.base = fetch_base::reg;
+        arg.text = name;
+        return true;
+    }
+
+    // e.g. "@0x4010", "@+0x4010", "@jiffies", "@_sdata-10"
+    bool parse_memory(trace_arg_view& arg, std::string_view fetch, std::size_t offset,
+                      int& ops) noexcept
+    {
+        std::string_view const rest = fetch.substr(1);
+        if (!rest.empty() && is_digit(rest[0])) {
+            if (!kstrtoull(rest, 0, arg.value))
+                return fail(offset, "BAD_MEM_ADDR", "invalid memory address", "address");
+            arg.base = fetch_base::memory;
+            ops += 2;
+            return true;
+        }
+        if (!rest.empty() && rest[0] == '+') {
+            if (kernel_side())
+                return fail(offset, "FILE_ON_KPROBE",
+                            "file offset is not available with kprobe", "argument");
+            if (!kstrtoll(rest.substr(1), arg.offset))
+                return fail(offset, "BAD_FILE_OFFS", "invalid file offset value",
+                            "file offset");
+            arg.base = fetch_base::file_offset;
+            ops += 2;
+            return true;
+        }
+        if (!kernel_side())
+            return fail(offset, "SYM_ON_UPROBE", "symbol is not available with uprobe",
+                        "address");
+        // The kernel resolves "SYM[+-OFFS]" only when the probe is enabled; a name that
+        // cannot be a symbol fails there.
+        std::string_view symbol = rest;
+        if (std::size_t const sign = rest.find_first_of("+-"); sign != rest.npos) {
+            if (!kstrtoll(rest.substr(sign), arg.offset))
+                return fail(offset, {}, "invalid symbol offset", "symbol offset");
+            symbol = rest.substr(0, sign);
+        }
+        if (!matches_all(symbol, ksym))
+            return fail(offset, {}, "a symbol name must follow '@'", "symbol");
+        arg.base = fetch_base::symbol;
+        arg.text = symbol;
+        ops += 3;
+        return true;
+    }
+
+    // e.g. "+8(%di)", "-0x10(%sp)", "+u0($stack1)"; the last ')' closes the dereference
+    bool parse_deref(trace_arg_view& arg, std::string_view fetch, std::size_t offset,
+                     int& ops) noexcept
+    {
+        bool const user = fetch.size() > 1 && fetch[1] == 'u';
+        bool const minus = fetch[0] == '-';
+        std::size_t const open = fetch.find('(');
+        if (open == fetch.npos)
+            return fail(offset, "DEREF_NEED_BRACE", "dereference needs a brace", "'('");
+        // The kernel drops the 'u' and a '+' before reading the number.
+        std::string_view number = fetch.substr(user ? 2 : 1, open - (user ? 2 : 1));
+        std::int64_t value = 0;
+        bool ok;
+        if (minus) {
+            std::int64_t magnitude = 0;
+            ok = !number.empty() && number[0] != '-' && kstrtoll(number, magnitude);
+            // "-5" in full, as kstrtol reads it
+            char buffer[32];
+            if (ok && number.size() < sizeof buffer - 1) {
+                buffer[0] = '-';
+                std::memcpy(buffer + 1, number.data(), number.size());
+                ok = kstrtoll(std::string_view(buffer, number.size() + 1), value);
+            } else {
+                ok = false;
+            }
+        } else {
+            ok = kstrtoll(number, value);
+        }
+        if (!ok)
+            return fail(offset, "BAD_DEREF_OFFS", "invalid dereference offset",
+                        "dereference offset");
+
+        std::size_t const inner_at = offset + open + 1 - (user ? 1 : 0);
+        std::string_view inside = fetch.substr(open + 1);
+        std::size_t const close = inside.rfind(')');
+        if (close == inside.npos)
+            return fail(inner_at + inside.size(), "DEREF_OPEN_BRACE",
+                        "dereference brace is not closed", "')'");
+        std::string_view const trailing = inside.substr(close + 1);
+        inside = inside.substr(0, close);
+
+        std::size_t const depth_before = sink_.deref_count;
+        if (!parse_fetch(arg, inside, inner_at, ops))
+            return false;
+        if (sink_.deref_count == depth_before &&
+            (arg.base == fetch_base::comm || arg.base == fetch_base::string))
+            return fail(inner_at, "COMM_CANT_DEREF", "$comm can not be dereferenced",
+                        "argument");
+        if (++ops > fetch_insn_slots)
+            return fail(inner_at, "TOO_MANY_OPS", "dereference is too much nested",
+                        "argument");
+        if (sink_.deref_count >= sink_.derefs.size())
+            return fail(offset, {}, "more dereferences than the storage holds", {},
+                        error_kind::unsupported);
+        sink_.derefs[sink_.deref_count++] = fetch_deref_view{value, user, trailing};
+        return true;
+    }
+
+    // e.g. "\1234", "\-5", "\0x10", "\"hello\""
+    bool parse_immediate(trace_arg_view& arg, std::string_view fetch, std::size_t offset) noexcept
+    {
+        if (fetch.size() > 1 && fetch[1] == '"') {
+            std::string_view const quoted = fetch.substr(2);
+            if (quoted.empty() || quoted.back() != '"')
+                return fail(offset + 2 + quoted.size(), "IMMSTR_NO_CLOSE",
+                            "string is not closed with '\"'", "'\"'");
+            arg.base = fetch_base::string;
+            arg.text = quoted.substr(0, quoted.size() - 1);
+            return true;
+        }
+        std::string_view const number = fetch.substr(1);
+        bool ok = false;
+        if (!number.empty() && is_digit(number[0])) {
+            ok = kstrtoull(number, 0, arg.value);
+        } else if (!number.empty() && (number[0] == '-' || number[0] == '+')) {
+            std::int64_t value = 0;
+            ok = kstrtoll(number[0] == '+' ? number.substr(1) : number, value);
+            arg.value = static_cast<std::uint64_t>(value);
+            arg.negative = value < 0;
+        }
+        if (!ok)
+            return fail(offset + 1, "BAD_IMM", "invalid immediate value", "immediate value");
+        arg.base = fetch_base::immediate;
+        return true;
+    }
+
+    // e.g. "file->f_mode", "(file)file->f_path.dentry", "$retval->name"
+    bool parse_btf(trace_arg_view& arg, std::string_view fetch, std::size_t offset) noexcept
+    {
+        if (!kernel_side() || !entry_or_exit_)
+            return fail(offset, "NOSUP_BTFARG", "BTF is not available or not supported",
+                        "argument");
+        for (std::size_t i = 0; i < fetch.size(); ++i)
+            if (fetch[i] == '-' && (i + 1 == fetch.size() || fetch[i + 1] != '>'))
+                return fail(offset + i, "BAD_HYPHEN", "failed to parse '->' operator",
+                            "'->'");
+        if (!matches_all(fetch, btf_expr))
+            return fail(offset, "BAD_BTF_TID", "invalid BTF expression", "BTF expression");
+        arg.base = fetch_base::btf;
+        arg.text = fetch;
+        return true;
+    }
+
+    /// finalize_fetch_insn(): what the type needs from the fetch.
+    bool finish_arg(trace_arg_view const& arg, std::string_view type_text, bool has_type,
+                    std::size_t body_at, int ops) noexcept
+    {
+        using k = fetch_type_kind;
+        std::size_t const type_at = has_type ? at(type_text) : body_at;
+        bool const is_btf = arg.base == fetch_base::btf;
+        bool const from_memory = !arg.derefs.empty() || arg.base == fetch_base::memory ||
+                                 arg.base == fetch_base::file_offset ||
+                                 arg.base == fetch_base::symbol;
+        auto const kind = arg.type.kind;
+        bool const stringish =
+            kind == k::string || kind == k::user_string || kind == k::symbol_string;
+        if (stringish && !is_btf && !from_memory && arg.base != fetch_base::immediate &&
+            arg.base != fetch_base::comm && arg.base != fetch_base::string &&
+            arg.base != fetch_base::event_field)
+            return fail(type_at, "BAD_STRING", "string accepts only memory argument", "type");
+        if (arg.type.array_count != 0 && !is_btf && !from_memory)
+            return fail(type_at, "BAD_STRING", "string accepts only memory argument", "type");
+
+        if (kind == k::bitfield) {
+            // e.g. "b4@4/32": WIDTH@OFFSET/CONTAINER, WIDTH + OFFSET within the container
+            std::size_t used = 0;
+            std::string_view rest = type_text.substr(1);
+            std::uint64_t const width = simple_strtoul(rest, used);
+            if (width == 0 || used >= rest.size() || rest[used] != '@')
+                return fail(type_at, "BAD_BITFIELD", "invalid bitfield", "bitfield");
+            rest = rest.substr(used + 1);
+            std::uint64_t const bit_offset = simple_strtoul(rest, used);
+            if (used == 0 || used >= rest.size() || rest[used] != '/' ||
+                width > 64 || bit_offset > 64 || width + bit_offset > arg.type.bits)
+                return fail(type_at, "BAD_BITFIELD", "invalid bitfield", "bitfield");
+            auto& type = const_cast<trace_arg_view&>(arg).type;
+            type.bit_width = static_cast<std::uint8_t>(width);
+            type.bit_offset = static_cast<std::uint8_t>(bit_offset);
+        }
+
+        // The store, a bitfield and an array loop each take one more instruction, except
+        // that a store replaces a final dereference.
+        if (!is_btf) {
+            int total = ops + (arg.derefs.empty() && !from_memory ? 1 : 0);
+            total += kind == k::bitfield ? 1 : 0;
+            total += arg.type.array_count != 0 ? 1 : 0;
+            if (total > fetch_insn_slots)
+                return fail(body_at, "TOO_MANY_OPS", "dereference is too much nested",
+                            "argument");
+        }
+        return true;
+    }
+
+    std::string_view text_;
+    trace_kind kind_;
+    trace_sink& sink_;
+    std::size_t pos_ = 0;
+    bool entry_or_exit_ = false; ///< the place is a function entry or exit ($argN, BTF)
+    bool used_all_args_ = false; ///< "$arg*" was seen
+    parse_error error_{};
+};
+
+/// Parses `text` as a line for `kind` into `sink`; returns the first error, if any.
+inline std::optional<parse_error> parse_line(std::string_view text, trace_kind kind,
+                                             trace_sink& sink) noexcept
+{
+    return line_parser(text, kind, sink).run();
+}
+
+} // namespace probekit::grammar::trace

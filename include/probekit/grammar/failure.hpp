@@ -15,6 +15,10 @@
 
 #include <probekit/error.hpp>
 
+// X3 names unnamed parsers with typeid unless told not to; -fno-rtti builds must tell it.
+#if !defined(BOOST_SPIRIT_X3_NO_RTTI) && !defined(__GXX_RTTI) && !defined(__cpp_rtti)
+#define BOOST_SPIRIT_X3_NO_RTTI
+#endif
 #include <boost/spirit/home/x3.hpp>
 
 #include <functional>

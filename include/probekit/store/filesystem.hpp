@@ -9,7 +9,7 @@
 //   4. rename it over `probes`, fsync the directory; then unlock.
 //
 // A reader sees the old file or the new one, never a part; a writer killed at any point
-// leaves the old file (and at worst a stray `.probes.XXXXXX`).
+// leaves the old file (and at worst a stray `.probes.XXXXXX`, removed by the next commit).
 #pragma once
 
 #include <probekit/store/store.hpp>
@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -84,6 +85,19 @@ private:
         return slash == 0 ? "/" : path_.substr(0, slash);
     }
 
+    /// Temporary files are only made under the lock, so any found while we hold it was
+    /// left by a writer that died; removing them keeps crashes from piling up files.
+    static void remove_stale_temporaries(std::string const& dir)
+    {
+        DIR* const d = ::opendir(dir.c_str());
+        if (d == nullptr)
+            return;
+        while (dirent const* e = ::readdir(d))
+            if (std::string_view(e->d_name).starts_with(".probes."))
+                ::unlinkat(::dirfd(d), e->d_name, 0);
+        ::closedir(d);
+    }
+
     static result<std::string_view> read_all(int fd, cache_arena& arena)
     {
         struct stat st {};
@@ -113,6 +127,7 @@ private:
         auto const current = read(arena);
         if (!current)
             return current.error();
+        remove_stale_temporaries(dir);
 
         std::string temp = dir + "/.probes.XXXXXX";
         int const fd = ::mkostemp(temp.data(), O_CLOEXEC);

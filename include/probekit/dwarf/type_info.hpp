@@ -95,9 +95,9 @@ inline std::optional<std::string> listing_type_name(Dwarf_Die* die)
                          : tag == DW_TAG_structure_type   ? "struct "
                          : tag == DW_TAG_enumeration_type ? "enum "
                                                           : nullptr;
-    if (!prefix && !name)
+    if (!name) // e.g. a lambda's closure type: perf has no name for it
         return std::nullopt;
-    return std::string(prefix ? prefix : "") + (name ? name : "");
+    return std::string(prefix ? prefix : "") + name;
 }
 
 /// A bitfield as the kernel's `b<width>@<offset>/<container>` type takes it: `offset`

@@ -185,21 +185,56 @@ BOOST_AUTO_TEST_CASE(a_trace_line_before_any_header_is_reported_and_kept)
     BOOST_TEST(file == "p:g/e /a:0x1\n#g:f=area\np:g/f /a:0x2\n#g:h=main\n");
 }
 
-BOOST_AUTO_TEST_CASE(a_bad_trace_line_makes_only_its_entry_malformed)
+BOOST_AUTO_TEST_CASE(removing_everything_keeps_lines_that_belong_to_no_entry)
 {
-    std::string file = "#g:a=area\nbogus line\np:g/a /a:0x1\n#g:b=main\np:g/b /a:0x2\n";
+    std::string file = "#g:a=area\np:g/a /a:0x1\n#g:b=main\np:g/b /a:0x2\n";
+    file = "p:g/z /a:0x9\n" + file;
     memory_cache cache{probekit::memory_store{file}};
     BOOST_TEST_REQUIRE(cache.load().has_value());
     BOOST_TEST_REQUIRE(cache.diagnostics().size() == 1u);
-    BOOST_TEST(cache.diagnostics().front().line == 2u);
-    BOOST_TEST(cache.find_by_name("g", "a") == nullptr);
+    BOOST_TEST(cache.diagnostics().front().line == 1u);
+    BOOST_TEST(cache.find_by_name("g", "a") != nullptr);
     BOOST_TEST(cache.find_by_name("g", "b") != nullptr);
 
     // Removing everything the filter can see keeps the malformed entry verbatim.
     auto const all = probekit::parse_strfilter("*");
     BOOST_TEST_REQUIRE(cache.remove(*all, [](auto const&) {}).has_value());
     BOOST_TEST_REQUIRE(cache.commit().has_value());
-    BOOST_TEST(file == "#g:a=area\nbogus line\np:g/a /a:0x1\n");
+    BOOST_TEST(file == "p:g/z /a:0x9\n");
+}
+
+BOOST_AUTO_TEST_CASE(f3_a_header_that_does_not_parse_is_reported_and_the_rest_stays_usable)
+{
+    // perf 6.1 wrote "#@app.c" for `app.c;return*` and then could read none of the cache.
+    std::string file = "#g:a=area w\np:g/a /a:0x1 w=%di:s32\n"
+                       "#@app.c\np:probe_app0/app_c /a:0x2\np:probe_app0/app_c /a:0x3\n"
+                       "#g:b=main\np:g/b /a:0x4\n";
+    std::string const before = file;
+    memory_cache cache{probekit::memory_store{file}};
+    BOOST_TEST_REQUIRE(cache.load().has_value());
+    BOOST_TEST_REQUIRE(cache.diagnostics().size() == 1u);
+    BOOST_TEST(cache.diagnostics().front().line == 3u);
+    BOOST_TEST(cache.diagnostics().front().malformed);
+    BOOST_TEST(cache.find_by_name("g", "a") != nullptr);
+    BOOST_TEST(cache.find_by_name("g", "b") != nullptr);
+    BOOST_TEST(cache.find_command("@app.c") == nullptr);
+
+    BOOST_TEST_REQUIRE(cache.add(entry_kind::user, "g:c=main", {}).has_value());
+    BOOST_TEST_REQUIRE(cache.commit().has_value());
+    BOOST_TEST(file == before + "#g:c=main\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_trace_line_the_kernel_would_refuse_is_reported_but_kept)
+{
+    // perf writes such lines (two arguments named alike) into real caches.
+    std::string file = "#g:a=f node\np:g/a /a:0x1 node=%bx:x64 node=%bx:x64\n";
+    memory_cache cache{probekit::memory_store{file}};
+    BOOST_TEST_REQUIRE(cache.load().has_value());
+    BOOST_TEST_REQUIRE(cache.diagnostics().size() == 1u);
+    BOOST_TEST(!cache.diagnostics().front().malformed);
+    auto const* e = cache.find_by_name("g", "a");
+    BOOST_TEST_REQUIRE(e != nullptr);
+    BOOST_TEST(e->lines.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(a_cache_that_could_not_be_read_is_never_written)

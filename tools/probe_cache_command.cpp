@@ -24,11 +24,17 @@ namespace probekit::cli {
 
 namespace {
 
-void report_diagnostics(probe_cache const& cache, std::string const& path)
+/// Malformed entries always; suspect trace lines (which perf wrote) with -v.
+void report_diagnostics(probe_cache const& cache, std::string const& path, int verbose)
 {
-    for (auto const& d : cache.diagnostics())
-        std::cerr << "probekit: warning: cache: " << path << ':' << d.line << ": " << d.message
-                  << "; the entry is kept as it is\n  " << d.text << '\n';
+    for (auto const& d : cache.diagnostics()) {
+        if (!d.malformed && verbose == 0)
+            continue;
+        std::cerr << "probekit: " << (d.malformed ? "warning" : "info") << ": cache: " << path
+                  << ':' << d.line << ':' << d.column + 1 << ": " << d.message
+                  << (d.malformed ? "; the entry is kept as it is but not used" : "")
+                  << "\n  " << d.text << '\n';
+    }
 }
 
 } // namespace
@@ -98,7 +104,7 @@ int run_probe_cache(arguments args)
                       << loaded.error().message << " [" << loaded.error().code << "]\n";
             continue;
         }
-        report_diagnostics(cache, path);
+        report_diagnostics(cache, path, verbose);
 
         if (list) {
             if (cache.empty())

@@ -59,13 +59,15 @@ struct cache_entry : bi::list_base_hook<cache_link_mode> {
 
 using cache_entry_list = bi::list<cache_entry, bi::constant_time_size<true>>;
 
-/// A problem found while loading: where, and what. The entry stays in the cache as
-/// `entry_kind::malformed`, so it is written back unchanged.
+/// A problem found while loading: where, and what.
 struct cache_diagnostic : bi::list_base_hook<cache_link_mode> {
     std::size_t line = 0;     ///< 1-based line in the file
     std::size_t column = 0;   ///< 0-based byte offset in that line
     std::string_view text;    ///< the line itself
     std::string_view message; ///< static text
+    /// The entry could not be read and stays in the cache as `entry_kind::malformed`,
+    /// written back unchanged; otherwise only a trace line is suspect and the entry works.
+    bool malformed = true;
 };
 
 using cache_diagnostic_list = bi::list<cache_diagnostic, bi::constant_time_size<true>>;

@@ -11,7 +11,8 @@
 // perf gives up on the whole file when one header does not parse; probekit keeps going:
 // the bad entry (and trace lines before any header) becomes a `malformed` entry that is
 // reported with its line number and written back byte for byte, so the good entries stay
-// usable and a commit loses nothing.
+// usable and a commit loses nothing. A trace line the trace grammar refuses is reported
+// but kept in its entry: perf never checks them, and writes some that the kernel refuses.
 #pragma once
 
 #include <probekit/cache/arena.hpp>
@@ -85,7 +86,7 @@ inline result<std::size_t> load_cache_text(std::string_view text, cache_arena& a
     std::size_t used_lines = 0;
     cache_entry* current = nullptr;
     auto const diagnose = [&](std::size_t line_no, std::size_t column, std::string_view line,
-                              std::string_view message) {
+                              std::string_view message, bool malformed = true) {
         auto* const d = arena.allocate_array<cache_diagnostic>(1);
         if (d == nullptr)
             return false;
@@ -94,6 +95,7 @@ inline result<std::size_t> load_cache_text(std::string_view text, cache_arena& a
         node->column = column;
         node->text = line;
         node->message = message;
+        node->malformed = malformed;
         diagnostics.push_back(*node);
         return true;
     };
@@ -142,14 +144,11 @@ inline result<std::size_t> load_cache_text(std::string_view text, cache_arena& a
             if (!diagnose(line_no, 0, line, "a trace line comes before any entry header"))
                 return out_of_memory;
         } else if (current->kind != entry_kind::malformed) {
-            if (auto const bad = cache_syntax::check_line(line)) {
-                current->kind = entry_kind::malformed;
-                current->spec = text.substr(static_cast<std::size_t>(
-                                                current->spec.data() - 1 - text.data()),
-                                            current->spec.size() + 1);
-                if (!diagnose(line_no, bad->offset, line, bad->message))
+            // perf stores trace lines unchecked, and writes some the kernel refuses (two
+            // arguments of one name, `@sym` in a uprobe): report them, keep the entry.
+            if (auto const bad = cache_syntax::check_line(line))
+                if (!diagnose(line_no, bad->offset, line, bad->message, false))
                     return out_of_memory;
-            }
         }
         auto* const node = new (line_nodes + used_lines++) cache_line;
         node->text = line;

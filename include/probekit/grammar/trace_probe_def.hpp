@@ -25,9 +25,8 @@
 // dereferences go into the sink's storage.
 #pragma once
 
+#include <probekit/grammar/failure.hpp> // X3, set up for -fno-rtti builds too
 #include <probekit/grammar/trace_probe.hpp>
-
-#include <boost/spirit/home/x3.hpp>
 
 #include <cctype>
 #include <climits>
@@ -663,15 +662,38 @@ private:
                 ev.filter = text_.substr(start, end - start);
                 return true;
             }
+            if (first_arg_at_ == 0)
+                first_arg_at_ = at(word);
             if (sink_.arg_count >= max_trace_args)
-                return fail(at(word), "TOO_MANY_ARGS", "too many arguments (at most 128)");
+                return too_many_args();
             if (sink_.arg_count >= sink_.args.size())
                 return fail(at(word), {}, "more arguments than the storage holds", {},
                             error_kind::unsupported);
             if (!parse_arg(word))
-                return false;
+                return more_than_max_args() ? too_many_args() : false;
         }
         return true;
+    }
+
+    /// The kernel counts the arguments before it parses any, and blames the first one.
+    bool too_many_args() noexcept
+    {
+        return fail(first_arg_at_, "TOO_MANY_ARGS", "too many arguments (at most 128)",
+                    "at most 128 arguments");
+    }
+
+    /// Whether the whole line has more than 128 arguments (looked at only on an error).
+    bool more_than_max_args() const noexcept
+    {
+        std::size_t count = 0;
+        bool in_word = false;
+        for (std::size_t i = first_arg_at_; i < text_.size(); ++i) {
+            bool const blank = is_blank(text_[i]);
+            if (!blank && !in_word)
+                ++count;
+            in_word = !blank;
+        }
+        return count > max_trace_args;
     }
 
     /// traceprobe_parse_probe_arg(): `[NAME=]BODY`, then the body.
@@ -1163,6 +1185,7 @@ private:
     trace_kind kind_;
     trace_sink& sink_;
     std::size_t pos_ = 0;
+    std::size_t first_arg_at_ = 0;
     bool entry_or_exit_ = false; ///< the place is a function entry or exit ($argN, BTF)
     bool used_all_args_ = false; ///< "$arg*" was seen
     parse_error error_{};

@@ -1,26 +1,227 @@
 // `probekit probe ARGS`: perf probe's options, with perf's meaning and output.
+//
+//   -x BIN -D SPEC...    print the trace commands (nothing is written anywhere: F0)
+//   -x BIN -a SPEC...    write them to uprobe_events (-n: dry run; --cache: keep them)
+//   -d FILTER / -l [FILTER]   delete / list the kernel's uprobes
+//   -x BIN -F [FILTER] / -L RANGE / -V POINT   functions / lines / variables
+//   --cache -l / --cache -d   the probe cache (see probe_cache_command.cpp)
 #include "commands.hpp"
+#include "probe_listing.hpp"
+#include "probe_options.hpp"
 
+#include <probekit/perf_probe.hpp>
+#include <probekit/probe_session.hpp>
+#include <probekit/strfilter.hpp>
+#include <probekit/tracefs.hpp>
+
+#ifdef PROBEKIT_HAS_LIBDW
+#include <probekit/dwarf/debuginfo.hpp>
+#include <probekit/dwarf/libdw_resolver.hpp>
+#endif
+
+#include <climits>
 #include <cstdio>
-#include <string_view>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
 
 namespace probekit::cli {
 
+namespace {
+
+// perf's exit status for a usage error; only zero/non-zero matters to scripts.
+constexpr int exit_usage = 129;
+
+void print_diagnostics(std::vector<std::string> const& lines)
+{
+    for (auto const& line : lines)
+        std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+/// realpath(-x), with perf's message when it fails.
+std::optional<std::string> absolute_target(std::string const& target)
+{
+    char buffer[PATH_MAX];
+    if (!realpath(target.c_str(), buffer)) {
+        std::fprintf(stderr, "Failed to get the absolute path of %s: %s\n", target.c_str(),
+                     std::strerror(errno));
+        print_probe_usage();
+        return std::nullopt;
+    }
+    return std::string(buffer);
+}
+
+/// Parses every SPEC first, as perf does at option time.
+std::optional<std::vector<perf_probe_event>> parse_specs(std::vector<std::string> const& specs)
+{
+    std::vector<perf_probe_event> events;
+    for (auto const& spec : specs) {
+        auto event = parse_perf_probe(spec);
+        if (!event) {
+            std::fprintf(stderr, "Semantic error :%.*s\n",
+                         static_cast<int>(event.error().message.size()),
+                         event.error().message.data());
+            print_probe_usage();
+            return std::nullopt;
+        }
+        events.push_back(std::move(*event));
+    }
+    return events;
+}
+
+/// "  grp:ev             (on SPEC in MODULE with ARGS)", as perf shows an added event.
+void show_added(probe_definition const& d, perf_probe_event const& event)
+{
+    perf_probe_event point_only;
+    point_only.point = event.point;
+    point_only.point.naming = event_naming::none;
+    std::string point = synthesize_perf_probe(point_only, "");
+    std::string line = "  " + d.group + ":" + d.event;
+    std::fprintf(stderr, "%-22s (on %s in %s", line.c_str(), point.c_str(), d.module.c_str());
+    if (!event.args.empty()) {
+        std::fputs(" with", stderr);
+        for (auto const& arg : event.args) {
+            perf_probe_event one;
+            one.point.has_function = true;
+            one.point.function = "f";
+            one.args.push_back(arg);
+            std::string const text = synthesize_perf_probe(one, "");
+            std::fprintf(stderr, " %s", text.substr(text.find(' ') + 1).c_str());
+        }
+    }
+    std::fputs(")\n", stderr);
+}
+
+int write_definitions(probe_options const& o, std::vector<perf_probe_event> const& events,
+                      std::vector<std::vector<probe_definition>> const& defs)
+{
+    tracefs_uprobes sink;
+    std::size_t total = 0;
+    for (auto const& d : defs)
+        total += d.size();
+    if (!o.dry_run) {
+        for (auto const& per_event : defs)
+            for (auto const& d : per_event)
+                if (!sink.add(synthesize_definition(d))) {
+                    std::fprintf(stderr, "Failed to write event: %s\n",
+                                 std::strerror(sink.errno_value()));
+                    std::fputs("  Error: Failed to add events.\n", stderr);
+                    return exit_environment;
+                }
+    }
+    if (o.quiet)
+        return exit_ok;
+    std::fprintf(stderr, "Added new event%s\n", total > 1 ? "s:" : ":");
+    std::string last, group;
+    for (std::size_t i = 0; i < defs.size(); ++i)
+        for (auto const& d : defs[i]) {
+            if (d.event == last)
+                continue;
+            last = d.event, group = d.group;
+            show_added(d, events[i]);
+        }
+    if (!last.empty())
+        std::fprintf(stderr,
+                     "\nYou can now use it in all perf tools, such as:\n\n"
+                     "\tperf record -e %s:%s -aR sleep 1\n\n",
+                     group.c_str(), last.c_str());
+    return exit_ok;
+}
+
+#ifdef PROBEKIT_HAS_LIBDW
+int add_or_define(probe_options const& o, bool define)
+{
+    auto const& specs = define ? o.defines : o.adds;
+    auto events = parse_specs(specs);
+    if (!events)
+        return exit_usage;
+    if (o.target.empty()) {
+        std::fputs("probekit: error: kernel probes need a vmlinux with debug information; "
+                   "give a user-space target with -x\n  Error: Failed to add events.\n",
+                   stderr);
+        return exit_environment;
+    }
+    auto const module = absolute_target(o.target);
+    if (!module)
+        return exit_usage;
+    auto info = dwarf::debuginfo::open(*module);
+    if (!info) {
+        std::fprintf(stderr, "Failed to open %s\n  Error: Failed to add events.\n",
+                     module->c_str());
+        return exit_environment;
+    }
+    dwarf::libdw_resolver resolver(*info, *module);
+    install_arg_hook(resolver);
+    probe_session session(resolver, default_group_for_target(*module));
+    session.naming().allow_suffix = define || o.force;
+    if (!define) {
+        tracefs_uprobes sink;
+        if (auto current = sink.list())
+            for (auto const& ev : *current)
+                session.naming().existing.push_back(ev.event);
+    }
+
+    std::vector<std::vector<probe_definition>> defs;
+    for (auto const& event : *events) {
+        auto converted = session.convert(event);
+        if (!converted) {
+            print_diagnostics(session.diagnostics());
+            std::fputs("  Error: Failed to add events.\n", stderr);
+            return exit_bad_input;
+        }
+        defs.push_back(std::move(*converted));
+    }
+    if (o.verbose)
+        print_diagnostics(session.diagnostics());
+    if (define) {
+        for (auto const& per_event : defs)
+            for (auto const& d : per_event)
+                std::printf("%s\n", synthesize_definition(d).c_str());
+        return exit_ok;
+    }
+    return write_definitions(o, *events, defs);
+}
+#else
+int add_or_define(probe_options const&, bool)
+{
+    std::fputs("probekit: error: this build has no DWARF support (elfutils)\n", stderr);
+    return exit_environment;
+}
+#endif
+
+} // namespace
+
 int run_probe(arguments args)
 {
-    // `--cache` with -l/-d lists or deletes cached events (probe_cache_command.cpp).
-    bool cache = false;
-    bool list_or_delete = false;
-    for (std::string_view const a : args) {
-        cache |= a == "--cache";
-        list_or_delete |= a == "-l" || a == "-d" || a.starts_with("--list") ||
-                          a.starts_with("--del") || (a.starts_with("-d") && !a.starts_with("--"));
+    auto const parsed = parse_probe_options(args);
+    if (!parsed)
+        return exit_usage;
+    auto const& o = *parsed;
+    if (!o.vmlinux.empty()) {
+        std::fputs("probekit: error: kernel probes are not supported (no vmlinux with "
+                   "debug information on this machine)\n",
+                   stderr);
+        return exit_environment;
     }
-    if (cache && list_or_delete)
+    if (o.cache && (o.list || !o.deletes.empty()))
         return run_probe_cache(args);
-
-    std::fputs("probekit: error: 'probe' is not built yet (see docs/limitations.md)\n", stderr);
-    return exit_environment;
+    if (o.list)
+        return list_events(*o.list);
+    if (!o.deletes.empty())
+        return delete_events(o.deletes, o.quiet);
+    if (o.funcs)
+        return show_functions(o.target, *o.funcs);
+    if (o.line)
+        return show_lines(o.target, *o.line, o.source);
+    if (o.vars)
+        return show_variables(o.target, *o.vars, o.externs, o.range);
+    if (!o.defines.empty())
+        return add_or_define(o, true);
+    if (!o.adds.empty())
+        return add_or_define(o, false);
+    print_probe_usage();
+    return exit_usage;
 }
 
 } // namespace probekit::cli

@@ -1,0 +1,130 @@
+// One target binary opened for resolution: its ELF file, its symbol table and its DWARF,
+// wherever the DWARF lives. elfutils' libdwfl finds the debug information where perf
+// looks for it: in the binary itself, under /usr/lib/debug/.build-id/xx/rest.debug, and
+// through .gnu_debuglink (next to the binary, in .debug/, in /usr/lib/debug).
+#pragma once
+
+#include <probekit/error.hpp>
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <gelf.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace probekit::dwarf {
+
+/// An ELF symbol as the resolvers use it.
+struct elf_symbol {
+    std::string_view name; ///< as in the table, version suffix included (`x@GLIBC_2.2.5`)
+    std::uint64_t value = 0;
+    std::uint64_t size = 0;
+    unsigned char type = STT_NOTYPE;
+    unsigned char bind = STB_LOCAL;
+};
+
+/// The target binary with its debug information. Move-only; owns the libdwfl session.
+class debuginfo {
+public:
+    /// Opens `path` (after `realpath`). Fails with `io` if the file cannot be read as ELF.
+    /// A binary without DWARF opens fine: `dwarf()` is then null.
+    static result<debuginfo> open(std::string const& path)
+    {
+        debuginfo d;
+        d.dwfl_.reset(dwfl_begin(&offline_callbacks()));
+        if (!d.dwfl_)
+            return parse_error{error_kind::io, 0, 0, "", "cannot start libdwfl", ""};
+        dwfl_report_begin(d.dwfl_.get());
+        d.module_ = dwfl_report_offline(d.dwfl_.get(), "", path.c_str(), -1);
+        dwfl_report_end(d.dwfl_.get(), nullptr, nullptr);
+        if (!d.module_)
+            return parse_error{error_kind::io, 0, 0, "", "cannot read the target as ELF", ""};
+
+        Dwarf_Addr bias = 0;
+        d.elf_ = dwfl_module_getelf(d.module_, &bias);
+        d.elf_bias_ = bias;
+        d.dwarf_ = dwfl_module_getdwarf(d.module_, &bias);
+        d.dwarf_bias_ = bias;
+        d.text_bias_ = text_section_bias(d.elf_);
+        return d;
+    }
+
+    Dwarf* dwarf() const noexcept { return dwarf_; }
+    Dwfl_Module* module() const noexcept { return module_; }
+    Elf* elf() const noexcept { return elf_; }
+
+    /// The uprobe offset of a link-time address: perf subtracts `.text`'s
+    /// (sh_addr - sh_offset), which turns the address into a file offset.
+    std::uint64_t file_offset(std::uint64_t vaddr) const noexcept { return vaddr - text_bias_; }
+
+    /// Calls `f(elf_symbol const&)` for each symbol (.symtab of the binary or of its debug
+    /// file, else .dynsym), values as link-time addresses. `f` returns false to stop.
+    template <typename F>
+    void for_each_symbol(F&& f) const
+    {
+        int const count = dwfl_module_getsymtab(module_);
+        for (int i = 1; i < count; ++i) {
+            GElf_Sym sym;
+            GElf_Addr addr = 0;
+            char const* name = dwfl_module_getsym_info(module_, i, &sym, &addr, nullptr,
+                                                       nullptr, nullptr);
+            if (!name || sym.st_shndx == SHN_UNDEF)
+                continue;
+            elf_symbol const s{name, addr - elf_bias_, sym.st_size,
+                               static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
+                               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info))};
+            if (!f(s))
+                return;
+        }
+    }
+
+    /// The DWARF address of a link-time address (they differ only by libdwfl's bias).
+    Dwarf_Addr to_dwarf(std::uint64_t vaddr) const noexcept { return vaddr; }
+
+private:
+    struct dwfl_deleter {
+        void operator()(Dwfl* d) const noexcept { dwfl_end(d); }
+    };
+
+    static Dwfl_Callbacks const& offline_callbacks() noexcept
+    {
+        static char* debuginfo_path = nullptr;
+        static Dwfl_Callbacks const callbacks = {
+            dwfl_build_id_find_elf,
+            dwfl_standard_find_debuginfo,
+            dwfl_offline_section_address,
+            &debuginfo_path,
+        };
+        return callbacks;
+    }
+
+    static std::uint64_t text_section_bias(Elf* elf) noexcept
+    {
+        std::size_t shstrndx = 0;
+        if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+            return 0;
+        for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
+            GElf_Shdr shdr;
+            if (!gelf_getshdr(scn, &shdr))
+                continue;
+            char const* name = elf_strptr(elf, shstrndx, shdr.sh_name);
+            if (name && std::strcmp(name, ".text") == 0)
+                return shdr.sh_addr - shdr.sh_offset;
+        }
+        return 0;
+    }
+
+    std::unique_ptr<Dwfl, dwfl_deleter> dwfl_;
+    Dwfl_Module* module_ = nullptr;
+    Elf* elf_ = nullptr;
+    Dwarf* dwarf_ = nullptr;
+    Dwarf_Addr elf_bias_ = 0;
+    Dwarf_Addr dwarf_bias_ = 0;
+    std::uint64_t text_bias_ = 0;
+};
+
+} // namespace probekit::dwarf

@@ -1,0 +1,61 @@
+// Finding functions in an ELF symbol table by name or glob, as perf's map lookup does:
+// STT_FUNC (and GNU IFUNC) symbols, the `@VERSION` suffix ignored unless the pattern has
+// one, one hit per address, in table order.
+#pragma once
+
+#include <probekit/dwarf/debuginfo.hpp>
+#include <probekit/strfilter.hpp>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace probekit::dwarf {
+
+/// A perf glob (`*`, `?`, `[`) rather than a plain name?
+inline bool is_glob(std::string_view text) noexcept
+{
+    return text.find_first_of("*?[") != std::string_view::npos;
+}
+
+inline bool symbol_matches(std::string_view pattern, std::string_view name) noexcept
+{
+    if (pattern.find('@') == std::string_view::npos)
+        name = name.substr(0, name.find('@'));
+    return is_glob(pattern) ? glob_match(pattern, name) : pattern == name;
+}
+
+/// The function symbols that `pattern` names, one per address.
+inline std::vector<elf_symbol> find_function_symbols(debuginfo const& info,
+                                                     std::string_view pattern)
+{
+    std::vector<elf_symbol> found;
+    info.for_each_symbol([&](elf_symbol const& s) {
+        bool const code = s.type == STT_FUNC || s.type == STT_GNU_IFUNC;
+        bool const seen = std::any_of(found.begin(), found.end(),
+                                      [&](elf_symbol const& f) { return f.value == s.value; });
+        if (code && !seen && symbol_matches(pattern, s.name))
+            found.push_back(s);
+        return true;
+    });
+    return found;
+}
+
+/// The first symbol (of any kind) with exactly this name; perf's alternative-point
+/// lookup takes data symbols too, and then fails to map them to a function.
+inline bool find_any_symbol(debuginfo const& info, std::string_view name, elf_symbol& out)
+{
+    bool found = false;
+    info.for_each_symbol([&](elf_symbol const& s) {
+        if (s.type != STT_SECTION && s.type != STT_FILE && symbol_matches(name, s.name)) {
+            out = s;
+            found = true;
+            return false;
+        }
+        return true;
+    });
+    return found;
+}
+
+} // namespace probekit::dwarf

@@ -19,6 +19,8 @@ int run_parse(arguments args)
         return run_parse_perf_probe(rest);
     if (kind == "line-range")
         return run_parse_line_range(rest);
+    if (kind == "trace")
+        return run_parse_trace(rest);
     std::fprintf(stderr, "probekit: error: unknown kind '%s' for 'parse'\n", args[0]);
     return exit_bad_input;
 }

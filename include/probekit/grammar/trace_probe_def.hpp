@@ -28,7 +28,7 @@
 #include <probekit/grammar/failure.hpp> // X3, set up for -fno-rtti builds too
 #include <probekit/grammar/trace_probe.hpp>
 
-#include <cctype>
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -113,7 +113,8 @@ inline std::uint64_t simple_strtoul(std::string_view s, std::size_t& used) noexc
 {
     unsigned base = 10;
     std::size_t i = 0;
-    if (s.size() >= 3 && s[0] == '0' && (s[1] | 0x20) == 'x' && std::isxdigit(static_cast<unsigned char>(s[2]))) {
+    if (s.size() >= 3 && s[0] == '0' && (s[1] | 0x20) == 'x' &&
+        ((s[2] >= '0' && s[2] <= '9') || ((s[2] | 0x20) >= 'a' && (s[2] | 0x20) <= 'f'))) {
         base = 16;
         i = 2;
     } else if (!s.empty() && s[0] == '0') {
@@ -151,11 +152,11 @@ bool matches_all(std::string_view s, Parser const& p)
 }
 
 // e.g. "vfs_read", "_g" — the kernel's is_good_name()
-inline auto const c_ident = (x3::alpha | x3::char_('_')) >> *(x3::alnum | x3::char_('_'));
+inline auto const c_ident = x3::char_("a-zA-Z_") >> *x3::char_("a-zA-Z0-9_");
 // e.g. "foo.isra.0", "_do_fork": what kallsyms names look like
-inline auto const ksym = +(x3::alnum | x3::char_("_."));
+inline auto const ksym = +x3::char_("a-zA-Z0-9_.");
 // e.g. "ext4", "nf_conntrack-ipv4"
-inline auto const module_name = +(x3::alnum | x3::char_("_-"));
+inline auto const module_name = +x3::char_("a-zA-Z0-9_-");
 
 /// Registers regs_query_register_offset() knows: x86_64, plus aarch64 (the corpus has
 /// both); `sp` is shared.
@@ -228,10 +229,13 @@ BOOST_SPIRIT_DEFINE(btf_expr)
 
 // --- the driver ---------------------------------------------------------------------------
 /// The kernel's isspace(): argv_split() cuts words there.
-inline bool is_blank(char c) noexcept
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
+inline constexpr auto blank_table = [] {
+    std::array<bool, 256> table{};
+    for (unsigned char const c : {' ', '\t', '\n', '\v', '\f', '\r'})
+        table[c] = true;
+    return table;
+}();
+inline bool is_blank(char c) noexcept { return blank_table[static_cast<unsigned char>(c)]; }
 
 inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 inline bool is_alpha(char c) noexcept { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
@@ -239,6 +243,8 @@ inline bool is_alpha(char c) noexcept { return ((c | 0x20) >= 'a' && (c | 0x20) 
 /// Names the kernel reserves for an event's common fields and probe fields.
 inline bool is_reserved_arg_name(std::string_view name) noexcept
 {
+    if (name.size() < 10 || (name[0] != 'c' && name[0] != '_'))
+        return false;
     for (std::string_view r : {"common_type", "common_flags", "common_preempt_count",
                                "common_pid", "common_tgid", "__probe_ip", "__probe_ret_ip",
                                "__probe_func"})
@@ -310,21 +316,17 @@ private:
 
         // e.g. "-:grp/ev", "p:grp/ev", "r100", "e:ep"
         char const letter = head[0];
-        std::string_view place_word;
-        std::size_t const after_head = pos_;
-        place_word = next_word();
-        pos_ = after_head;
+        std::string_view const place_word = next_word();
         if (!decide_kind(letter, place_word, head))
             return false;
         ev.kind = kind_;
 
         if (letter == '-')
-            return parse_removal(head);
+            return parse_removal(head, place_word);
         if (!parse_head(head))
             return false;
 
         // The place: the kernel needs one (argc >= 2).
-        place_word = next_word();
         if (place_word.empty())
             return fail(text_.size(), {}, "a probe place must follow the command",
                         "probe place");
@@ -379,7 +381,7 @@ private:
     }
 
     // e.g. "-:grp/ev", "-:ev syscalls/sys_enter_openat"
-    bool parse_removal(std::string_view head) noexcept
+    bool parse_removal(std::string_view head, std::string_view place) noexcept
     {
         auto& ev = sink_.event;
         ev.remove = true;
@@ -387,7 +389,6 @@ private:
             return false;
         if (ev.event.empty())
             return fail(2, "NO_EVENT_NAME", "a removal needs an event name", "event name");
-        std::string_view const place = next_word();
         if (place.empty()) {
             ev.has_place = false;
             return true;

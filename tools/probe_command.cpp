@@ -70,6 +70,7 @@ std::optional<std::vector<perf_probe_event>> parse_specs(std::vector<std::string
     return events;
 }
 
+#ifdef PROBEKIT_HAS_LIBDW
 /// "  grp:ev             (on SPEC in MODULE with ARGS)", as perf shows an added event.
 void show_added(probe_definition const& d, perf_probe_event const& event)
 {
@@ -93,43 +94,62 @@ void show_added(probe_definition const& d, perf_probe_event const& event)
     std::fputs(")\n", stderr);
 }
 
-int write_definitions(probe_options const& o, std::vector<perf_probe_event> const& events,
-                      std::vector<std::vector<probe_definition>> const& defs)
+/// perf's report after -a: one line per event name, then how to use the last one.
+void report_added(std::vector<perf_probe_event> const& events,
+                  std::vector<std::pair<probe_definition, std::size_t>> const& added)
 {
-    tracefs_uprobes sink;
-    std::size_t total = 0;
-    for (auto const& d : defs)
-        total += d.size();
-    if (!o.dry_run) {
-        for (auto const& per_event : defs)
-            for (auto const& d : per_event)
-                if (!sink.add(synthesize_definition(d))) {
-                    std::fprintf(stderr, "Failed to write event: %s\n",
-                                 std::strerror(sink.errno_value()));
-                    std::fputs("  Error: Failed to add events.\n", stderr);
-                    return exit_environment;
-                }
-    }
-    if (o.quiet)
-        return exit_ok;
-    std::fprintf(stderr, "Added new event%s\n", total > 1 ? "s:" : ":");
+    std::fprintf(stderr, "Added new event%s\n", added.size() > 1 ? "s:" : ":");
     std::string last, group;
-    for (std::size_t i = 0; i < defs.size(); ++i)
-        for (auto const& d : defs[i]) {
-            if (d.event == last)
-                continue;
-            last = d.event, group = d.group;
-            show_added(d, events[i]);
-        }
+    for (auto const& [d, index] : added) {
+        if (d.event == last)
+            continue;
+        last = d.event, group = d.group;
+        show_added(d, events[index]);
+    }
     if (!last.empty())
         std::fprintf(stderr,
                      "\nYou can now use it in all perf tools, such as:\n\n"
                      "\tperf record -e %s:%s -aR sleep 1\n\n",
                      group.c_str(), last.c_str());
+}
+
+/// perf names, then writes (or, for -D, prints) one probe at a time, so a naming error
+/// leaves the probes before it in place.
+int emit_definitions(probe_options const& o, bool define,
+                     probe_session<dwarf::libdw_resolver>& session,
+                     std::vector<perf_probe_event> const& events,
+                     std::vector<dwarf::resolution> const& found)
+{
+    tracefs_uprobes sink;
+    std::vector<std::pair<probe_definition, std::size_t>> added;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        for (auto const& loc : found[i].locations) {
+            session.clear_diagnostics();
+            auto d = session.name(events[i], loc, found[i].module);
+            if (!d) {
+                print_diagnostics(session.diagnostics());
+                std::fputs("  Error: Failed to add events.\n", stderr);
+                return exit_bad_input;
+            }
+            std::string const line = synthesize_definition(*d);
+            if (define) {
+                std::printf("%s\n", line.c_str());
+                continue;
+            }
+            if (!o.dry_run && !sink.add(line)) {
+                std::fprintf(stderr, "Failed to write event: %s\n",
+                             std::strerror(sink.errno_value()));
+                std::fputs("  Error: Failed to add events.\n", stderr);
+                return exit_environment;
+            }
+            added.emplace_back(std::move(*d), i);
+        }
+    }
+    if (!define && !o.quiet)
+        report_added(events, added);
     return exit_ok;
 }
 
-#ifdef PROBEKIT_HAS_LIBDW
 int add_or_define(probe_options const& o, bool define)
 {
     auto const& specs = define ? o.defines : o.adds;
@@ -162,25 +182,20 @@ int add_or_define(probe_options const& o, bool define)
                 session.naming().existing.push_back(ev.event);
     }
 
-    std::vector<std::vector<probe_definition>> defs;
+    // perf resolves every command before it names or writes any.
+    std::vector<dwarf::resolution> found;
     for (auto const& event : *events) {
-        auto converted = session.convert(event);
-        if (!converted) {
+        auto r = session.resolve(event);
+        if (!r) {
             print_diagnostics(session.diagnostics());
             std::fputs("  Error: Failed to add events.\n", stderr);
             return exit_bad_input;
         }
-        defs.push_back(std::move(*converted));
+        found.push_back(std::move(*r));
     }
     if (o.verbose)
         print_diagnostics(session.diagnostics());
-    if (define) {
-        for (auto const& per_event : defs)
-            for (auto const& d : per_event)
-                std::printf("%s\n", synthesize_definition(d).c_str());
-        return exit_ok;
-    }
-    return write_definitions(o, *events, defs);
+    return emit_definitions(o, define, session, *events, found);
 }
 #else
 int add_or_define(probe_options const&, bool)

@@ -97,17 +97,46 @@ inline std::string identifier_from_cxx(std::string_view name)
     return out;
 }
 
+/// The event name before suffixes: the given name, FUNC_L<n>, the function as written,
+/// or the symbol found (cut at `.` or `@`: `.isra.0`, `@GLIBC_2.2.5`).
+inline std::string event_base_name(perf_probe_event const& event,
+                                   dwarf::probe_location const& loc)
+{
+    auto const& p = event.point;
+    std::string base;
+    std::string const function = unescape(p.function);
+    bool const plain_function = p.has_function && !p.is_address &&
+                                function.find_first_of("*?[") == std::string::npos;
+    if (p.naming == event_naming::given)
+        base = p.event;
+    else if (p.naming == event_naming::from_line)
+        base = p.event.empty() ? function + "_L" + std::to_string(p.line) : p.event;
+    else if (plain_function)
+        base = function;
+    else
+        base = loc.realname;
+    if (!base.empty() && base.front() == '.')
+        base.erase(0, 1);
+    if (auto const cut = base.find_first_of(".@"); cut != std::string::npos && cut != 0)
+        base.resize(cut);
+    if (!is_c_identifier(base) && base.find_first_of(":<>()~ ") != std::string::npos)
+        base = identifier_from_cxx(base);
+    return base;
+}
+
 /// What names exist already (the kernel's events), and whether `_N` suffixes may be added.
 struct naming_policy {
     std::vector<std::string> existing; ///< event names (any group) already defined
     bool allow_suffix = true;          ///< perf: `-f`, and always for `-D`
 };
 
-/// Names the locations of one resolved command. Messages for the user go to `diagnostics`.
-inline result<std::vector<probe_definition>> name_definitions(
-    perf_probe_event const& event, dwarf::resolution const& found,
-    std::string const& default_group, naming_policy const& policy,
-    std::vector<std::string>& diagnostics)
+/// Names one location of a resolved command. Messages for the user go to `diagnostics`.
+inline result<probe_definition> name_location(perf_probe_event const& event,
+                                              dwarf::probe_location const& loc,
+                                              std::string const& module,
+                                              std::string const& default_group,
+                                              naming_policy const& policy,
+                                              std::vector<std::string>& diagnostics)
 {
     auto const& p = event.point;
     auto const fail = [](std::string_view message) {
@@ -119,61 +148,53 @@ inline result<std::vector<probe_definition>> name_definitions(
         return fail("the group name is too long");
     }
 
+    std::string base = event_base_name(event, loc);
+    std::string name = base + (loc.retprobe ? "__return" : "");
+    if (name.size() >= 64) {
+        diagnostics.push_back("snprintf() failed: -7; the event name nbase='" + base +
+                              "' is too long");
+        return fail("the event name is too long");
+    }
+    auto const taken = [&](std::string const& n) {
+        return std::find(policy.existing.begin(), policy.existing.end(), n) !=
+               policy.existing.end();
+    };
+    if (taken(name)) {
+        if (!policy.allow_suffix) {
+            diagnostics.push_back("Error: event \"" + name + "\" already exists.\n"
+                                  " Hint: Remove existing event by 'perf probe -d'\n"
+                                  "       or force duplicates by 'perf probe -f'\n"
+                                  "       or set 'force=yes' in BPF source.");
+            return parse_error{error_kind::conflict, 0, 0, "", "the event exists", ""};
+        }
+        int i = 1;
+        while (i < 1024 && taken(base + "_" + std::to_string(i)))
+            ++i;
+        if (i == 1024) {
+            diagnostics.push_back("Too many events are on the same function.");
+            return fail("too many events");
+        }
+        name = base + "_" + std::to_string(i);
+    }
+    if (!is_c_identifier(name)) {
+        diagnostics.push_back("Internal error: \"" + name + "\" is an invalid event name.");
+        return fail("invalid event name");
+    }
+    return probe_definition{group, name, module, loc};
+}
+
+/// Names every location of one resolved command (all or nothing).
+inline result<std::vector<probe_definition>> name_definitions(
+    perf_probe_event const& event, dwarf::resolution const& found,
+    std::string const& default_group, naming_policy const& policy,
+    std::vector<std::string>& diagnostics)
+{
     std::vector<probe_definition> out;
     for (auto const& loc : found.locations) {
-        // The base: the given name, FUNC_L<n>, the function as written, or the symbol found.
-        std::string base;
-        std::string const function = unescape(p.function);
-        bool const plain_function = p.has_function && !p.is_address &&
-                                    function.find_first_of("*?[") == std::string::npos;
-        if (p.naming == event_naming::given)
-            base = p.event;
-        else if (p.naming == event_naming::from_line)
-            base = (p.event.empty() ? function + "_L" + std::to_string(p.line) : p.event);
-        else if (plain_function)
-            base = function;
-        else
-            base = loc.realname;
-        if (!base.empty() && base.front() == '.')
-            base.erase(0, 1);
-        if (auto const cut = base.find_first_of(".@"); cut != std::string::npos && cut != 0)
-            base.resize(cut);
-        if (!is_c_identifier(base) && base.find_first_of(":<>()~ ") != std::string::npos)
-            base = identifier_from_cxx(base);
-
-        std::string name = base + (loc.retprobe ? "__return" : "");
-        if (name.size() >= 64) {
-            diagnostics.push_back("snprintf() failed: -7; the event name nbase='" + base +
-                                  "' is too long");
-            return fail("the event name is too long");
-        }
-        auto const taken = [&](std::string const& n) {
-            return std::find(policy.existing.begin(), policy.existing.end(), n) !=
-                   policy.existing.end();
-        };
-        if (taken(name)) {
-            if (!policy.allow_suffix) {
-                diagnostics.push_back(
-                    "Error: event \"" + name + "\" already exists.\n"
-                    " Hint: Remove existing event by 'perf probe -d'\n"
-                    "       or force duplicates by 'perf probe -f'\n"
-                    "       or set 'force=yes' in BPF source.");
-                return parse_error{error_kind::conflict, 0, 0, "", "the event exists", ""};
-            }
-            int i = 1;
-            while (i < 1024 && taken(base + "_" + std::to_string(i)))
-                ++i;
-            if (i == 1024) {
-                diagnostics.push_back("Too many events are on the same function.");
-                return fail("too many events");
-            }
-            name = base + "_" + std::to_string(i);
-        }
-        if (!is_c_identifier(name)) {
-            diagnostics.push_back("Internal error: \"" + name + "\" is an invalid event name.");
-            return fail("invalid event name");
-        }
-        out.push_back({group, name, found.module, loc});
+        auto d = name_location(event, loc, found.module, default_group, policy, diagnostics);
+        if (!d)
+            return d.error();
+        out.push_back(std::move(*d));
     }
     return out;
 }
@@ -190,15 +211,32 @@ public:
 
     naming_policy& naming() noexcept { return naming_; }
 
-    result<std::vector<probe_definition>> convert(perf_probe_event const& event)
+    /// Where the command's probes go (no names yet).
+    result<dwarf::resolution> resolve(perf_probe_event const& event)
     {
         auto found = resolver_->resolve(event);
         for (auto const& d : resolver_->diagnostics())
             diagnostics_.push_back(d);
+        return found;
+    }
+
+    /// Names one location (perf names and writes one probe at a time).
+    result<probe_definition> name(perf_probe_event const& event,
+                                  dwarf::probe_location const& loc, std::string const& module)
+    {
+        return name_location(event, loc, module, default_group_, naming_, diagnostics_);
+    }
+
+    /// Resolves and names a whole command.
+    result<std::vector<probe_definition>> convert(perf_probe_event const& event)
+    {
+        auto found = resolve(event);
         if (!found)
             return found.error();
         return name_definitions(event, *found, default_group_, naming_, diagnostics_);
     }
+
+    void clear_diagnostics() { diagnostics_.clear(); }
 
     /// Messages for the user, in the order perf prints them.
     std::vector<std::string> const& diagnostics() const noexcept { return diagnostics_; }

@@ -308,16 +308,51 @@ bool walk_lines(Dwarf_Die* root, F&& f)
     return stopped;
 }
 
-/// The (file, line) of the line-table row that `addr` starts, if a row starts there.
+/// The line perf 6.1 reports for `addr` (its `cu_find_lineinfo`): a function's entry is
+/// its declaration line; otherwise the first statement row among the rows at (or, when
+/// none starts there, just before) `addr`.
 inline bool line_at(Dwarf_Die* cu, Dwarf_Addr addr, char const*& file, int& line)
 {
-    Dwarf_Line* row = dwarf_getsrc_die(cu, addr);
-    Dwarf_Addr row_addr = 0;
-    if (!row || dwarf_lineaddr(row, &row_addr) != 0 || row_addr != addr ||
-        dwarf_lineno(row, &line) != 0)
+    Dwarf_Die function;
+    Dwarf_Addr entry = 0;
+    if (find_real_function(cu, addr, &function) && entry_pc(&function, entry) && entry == addr) {
+        file = decl_file(&function);
+        line = decl_line(&function);
+        return file && line;
+    }
+    Dwarf_Lines* lines = nullptr;
+    std::size_t count = 0;
+    if (dwarf_getsrclines(cu, &lines, &count) != 0 || count == 0)
         return false;
-    file = dwarf_linesrc(row, nullptr, nullptr);
-    return file != nullptr && line != 0;
+    auto const address = [&](std::size_t i) {
+        Dwarf_Addr a = 0;
+        dwarf_lineaddr(dwarf_onesrcline(lines, i), &a);
+        return a;
+    };
+    // The last row at or before addr, then back to the first row at that same address.
+    std::size_t lo = 0, hi = count - 1;
+    while (lo < hi) {
+        std::size_t const mid = hi - (hi - lo) / 2;
+        if (addr < address(mid))
+            hi = mid - 1;
+        else
+            lo = mid;
+    }
+    while (lo > 0 && address(lo - 1) == addr)
+        --lo;
+    for (; lo < count; ++lo) {
+        Dwarf_Line* row = dwarf_onesrcline(lines, lo);
+        bool stmt = false;
+        if (address(lo) > addr || dwarf_linebeginstatement(row, &stmt) != 0)
+            return false;
+        if (stmt) {
+            line = 0;
+            dwarf_lineno(row, &line);
+            file = dwarf_linesrc(row, nullptr, nullptr);
+            return file && line;
+        }
+    }
+    return false;
 }
 
 /// Was the CU compiled with optimisation? perf's test: some variable of it has a

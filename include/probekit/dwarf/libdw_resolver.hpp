@@ -547,7 +547,8 @@ inline result<resolution> libdw_resolver::find(perf_probe_event const& event)
                                (s.file.empty() ? s.function : s.file) + ".");
         return parse_error{error_kind::not_found, 0, 0, "", "no line matches the pattern", ""};
     }
-    if (event.point.has_function && !is_glob(s.function))
+    // perf tries the symbol table only for a plain FUNC without @SRC.
+    if (event.point.has_function && !event.point.has_file && !is_glob(s.function))
         return find_alternative(event);
     return not_found(event);
 }

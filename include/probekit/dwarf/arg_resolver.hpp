@@ -18,8 +18,9 @@
 //
 // A variable that does not exist at one address, or has no location there, is `missing`
 // rather than an error (perf: skip_empty_arg): an inlined instance may lack what the
-// out-of-line copy has. `fill_missing_args` then gives it the magic immediate
-// `\deade12d` with the type found elsewhere, or fails when no address has it at all.
+// out-of-line copy has. It gets the magic immediate `\deade12d`, typed as its declaration
+// says; `fill_missing_args` then types it as at the first address that has it (perf's
+// rule), or fails when no address has it at all.
 #pragma once
 
 #include <probekit/dwarf/arg_error.hpp>
@@ -162,6 +163,47 @@ struct arg_context {
     arg_options const& options;
 };
 
+// The type a variable missing here has where it exists: perf types `\deade12d` like the
+// argument at another address; this finds the same declaration in the scope (or the CU)
+// without asking for a location, and types it through the same field chain.
+inline void guess_missing_type(arg_context const& ctx, probe_arg const& arg, fetch_arg& fetch)
+{
+    auto const named = [&](Dwarf_Die& root) {
+        return walk_children(root, [&](Dwarf_Die& die) {
+            char const* name = dwarf_diename(&die);
+            if (is_variable_tag(dwarf_tag(&die)) && name && arg.var == name)
+                return walk_step::found;
+            return dwarf_tag(&die) == DW_TAG_lexical_block ||
+                           dwarf_tag(&die) == DW_TAG_inlined_subroutine
+                       ? walk_step::enter
+                       : walk_step::skip_children;
+        });
+    };
+    auto die = named(ctx.scope);
+    if (!die)
+        die = named(ctx.cu);
+    fetch_arg typed;
+    typed.base = "%ax";
+    typed.derefs.push_back({0, false}); // as if in memory: '.' needs that
+    std::vector<std::string> notes;
+    Dwarf_Die holder = die ? *die : Dwarf_Die{};
+    if (!die || apply_fields(holder, arg.var, arg.fields, false, typed))
+        return;
+    type_request const request{arg.type, arg.has_type, false, ctx.options.hex_types};
+    if (!choose_fetch_type(holder, request, typed, notes)) {
+        fetch.type = typed.type;
+        fetch.has_type = typed.has_type;
+    }
+}
+
+inline void mark_missing(arg_context const& ctx, probe_arg const& arg, resolved_arg& out)
+{
+    out.missing = true;
+    out.fetch.base = std::string(missing_value);
+    out.fetch.derefs.clear();
+    guess_missing_type(ctx, arg, out.fetch);
+}
+
 // One C variable with its fields and type.
 inline std::optional<arg_error> resolve_variable(arg_context const& ctx, probe_arg const& arg,
                                                  resolved_arg& out,
@@ -174,7 +216,7 @@ inline std::optional<arg_error> resolve_variable(arg_context const& ctx, probe_a
     auto die = find_variable(ctx.scope, ctx.cu, arg.var, ctx.pc);
     if (!die) {
         if (ctx.options.fill_missing) {
-            out.missing = true;
+            mark_missing(ctx, arg, out);
             return std::nullopt;
         }
         return arg_error{error_kind::not_found, "Failed to find '" + arg.var + "' in this function."};
@@ -184,7 +226,7 @@ inline std::optional<arg_error> resolve_variable(arg_context const& ctx, probe_a
     auto const status = locate_variable(*die, name, ctx.pc, ctx.fb, ctx.function,
                                         ctx.options.arch, fetch);
     if (status == location_status::not_found && ctx.options.fill_missing) {
-        out.missing = true;
+        mark_missing(ctx, arg, out);
         return std::nullopt;
     }
     if (status != location_status::ok)

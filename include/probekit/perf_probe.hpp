@@ -54,7 +54,7 @@ inline result<perf_probe_view> parse_perf_probe(std::string_view text,
     bool const matched = x3::parse(
         first, last,
         x3::with<grammar::failure_tag>(std::ref(failures))[x3::with<grammar::builder_tag>(
-            std::ref(builder))[grammar::perf_probe::command_def]]);
+            std::ref(builder))[grammar::perf_probe::command]]);
     if (failures.failed)
         return failures.error;
     if (!matched || first != last)
@@ -92,7 +92,7 @@ inline result<line_range_view> parse_line_range(std::string_view text) noexcept
     bool const matched = x3::parse(
         first, last,
         x3::with<grammar::failure_tag>(std::ref(failures))[x3::with<grammar::builder_tag>(
-            std::ref(builder))[grammar::perf_probe::line_range_def]]);
+            std::ref(builder))[grammar::perf_probe::line_range]]);
     if (failures.failed)
         return failures.error;
     if (!matched || first != last)

@@ -18,23 +18,14 @@
 
 #include <probekit/grammar/failure.hpp>
 #include <probekit/grammar/perf_probe_builder.hpp>
+#include <probekit/grammar/scan.hpp>
 
 namespace probekit::grammar::perf_probe {
 
 // --- character classes -------------------------------------------------------------------
 inline auto const blank = x3::char_(" \t\n\r\v\f");
 inline auto const token_end = &blank | x3::eoi;
-/// `\c` keeps any non-blank `c` from acting as a separator.
-inline auto const escaped = x3::lit('\\') >> (x3::char_ - blank);
-
-template <typename Separators>
-auto plain_char(Separators const& separators)
-{
-    return escaped | (x3::char_ - blank - separators);
-}
-
 inline auto const point_separators = x3::char_(";:+@%");
-inline auto const name_separators = x3::char_(";=@+%");
 inline auto const c_ident = x3::lexeme[(x3::alpha | x3::char_('_')) >> *(x3::alnum | '_')];
 
 // --- actions ------------------------------------------------------------------------------
@@ -109,24 +100,22 @@ struct command_class;
 // --- the probe point -----------------------------------------------------------------------
 
 // e.g. "%sdt_myprov:myev@/bin/app", "sdt_myprov:myev"
-inline auto const sdt_text = x3::raw[*plain_char(name_separators)];
-inline auto const sdt_group_text = x3::raw[*plain_char(name_separators | ':')];
+inline auto const sdt_text = x3::raw[scan(";=@+%", escapes)];
+inline auto const sdt_group_text = x3::raw[scan(":;=@+%", escapes)];
 inline auto const sdt_point_def =
     x3::eps[on_mark<&perf_probe_builder::start_sdt>{}] >> -x3::lit('%') >>
     -(&(sdt_group_text >> ':') >> sdt_group_text[on_text<&perf_probe_builder::set_group>{}] >>
       ':') >>
     sdt_text[on_text<&perf_probe_builder::set_event>{}] >>
-    -('@' >> x3::raw[*(x3::char_ - blank)][on_text<&perf_probe_builder::set_sdt_target>{}]) >>
+    -('@' >> x3::raw[scan("")][on_text<&perf_probe_builder::set_sdt_target>{}]) >>
     must("'@' or the end of the SDT name", "an SDT reference is %[GROUP:]EVENT[@TARGET]")[token_end];
 
 /// perf's test: `%...`, or `sdt_...` with a ':' and no '=' in the point.
 inline auto const sdt_ahead =
     &x3::lit('%') |
-    &(x3::lit("sdt_") >> *(x3::char_ - blank - ':' - '=') >> ':' >>
-      *(x3::char_ - blank - '=') >> token_end);
+    &(x3::lit("sdt_") >> scan(":=") >> ':' >> scan("=") >> token_end);
 
 // e.g. "grp:ev=" and "ev="; each name is a C identifier, checked on the text as written
-inline auto const name_part = x3::raw[*plain_char(name_separators | ':')];
 inline auto const event_name_message = "a group or event name must follow the C symbol-naming rule";
 template <typename Terminator>
 auto checked_ident(Terminator const& terminator)
@@ -137,18 +126,18 @@ auto checked_ident(Terminator const& terminator)
                    must("event name (a C identifier)", event_name_message)[&terminator]];
 }
 inline auto const event_prefix_def =
-    &(*plain_char(name_separators) >> '=') >>
-    -(&(*(x3::char_ - blank - ':' - '=') >> ':') >>
+    &(scan(";=@+%", escapes) >> '=') >>
+    -(&(scan(":=") >> ':') >>
       checked_ident(x3::lit(':'))[on_text<&perf_probe_builder::set_group>{}] >> ':') >>
     checked_ident(x3::lit('='))[on_text<&perf_probe_builder::set_event>{}] >> '=';
 
 /// A file spec has no unescaped `+@%`, and a '.' before its first `;` or `:`.
 inline auto const file_spec_ahead =
-    &(*plain_char(x3::char_("+@%")) >> token_end) >>
-    &(*plain_char(x3::char_(";:.")) >> '.' >> *plain_char(x3::char_(";:")) >> x3::char_(";:"));
+    &(scan("+@%", escapes) >> token_end) >>
+    &(scan(";:.", escapes) >> '.' >> scan(";:", escapes) >> x3::char_(";:"));
 
 // `a::b` is a C++ scope, never a line number
-inline auto const head_text = x3::raw[*(x3::lit("::") | plain_char(point_separators))];
+inline auto const head_text = x3::raw[scan(";:+@%", escapes | cxx_scope)];
 inline auto const address = (x3::lit("0x") | "0X") >>
                             must("hexadecimal address", "invalid absolute address")[hex_u64] >>
                             must("end of the address", "invalid absolute address")
@@ -169,7 +158,7 @@ inline auto const offset_suffix =
     number_or_zero[on_value<&perf_probe_builder::set_offset>{}] >>
     must("byte offset", "there is a non-digit character in the offset")[suffix_end];
 inline auto const file_suffix =
-    x3::lit('@') >> x3::raw[*plain_char(point_separators)]
+    x3::lit('@') >> x3::raw[scan(";:+@%", escapes)]
                        [on_text<&perf_probe_builder::set_file_suffix>{}];
 inline auto const return_suffix =
     x3::lit('%') >> must("'return'", "only %return is supported after '%'", error_kind::unsupported)
@@ -177,7 +166,7 @@ inline auto const return_suffix =
     x3::eps[on_mark<&perf_probe_builder::set_return>{}];
 inline auto const suffix_def = line_suffix | offset_suffix | file_suffix | return_suffix;
 inline auto const lazy_suffix =
-    x3::lit(';') >> x3::raw[*(x3::char_ - blank)][on_text<&perf_probe_builder::set_lazy>{}];
+    x3::lit(';') >> x3::raw[scan("")][on_text<&perf_probe_builder::set_lazy>{}];
 
 inline auto const normal_point = -event_prefix_def >> head_def >> *suffix_def >> -lazy_suffix;
 inline auto const point_def = (sdt_ahead >> sdt_point_def) |
@@ -186,13 +175,13 @@ inline auto const point_def = (sdt_ahead >> sdt_point_def) |
 // --- arguments -----------------------------------------------------------------------------
 
 // e.g. "x=p->next->x:u32", "argv[0]:string", "r->label@user", "%di", "+0(%sp):u64"
-inline auto const user_suffix = x3::lit("@user") >> token_end;
+inline auto const user_access = x3::lit("@user") >> token_end;
 inline auto const arg_name =
-    &(*(x3::char_ - blank - '=') >> '=') >>
-    x3::raw[*(x3::char_ - blank - '=')][on_text<&perf_probe_builder::set_arg_name>{}] >> '=';
-inline auto const value_char = x3::char_ - blank - ':' - user_suffix;
+    &(scan("=") >> '=') >>
+    x3::raw[scan("=")][on_text<&perf_probe_builder::set_arg_name>{}] >> '=';
 inline auto const field_name =
-    x3::raw[must("field name", "a member name must follow '->' or '.'")[+(value_char - x3::char_("-.["))]];
+    x3::raw[must("field name", "a member name must follow '->' or '.'")
+                [scan("-.[:", user_suffix | at_least_one)]];
 inline auto const index_field =
     x3::lit('[') >>
     x3::raw[must("array index", "an array index must be a number")
@@ -206,20 +195,20 @@ inline auto const member_field =
     (&x3::lit('-') >> reject("'->', '.' or '['", "argument parse error: a lone '-' in a field chain"));
 /// perf splits a value at its first `-.[` when it starts like a C name.
 inline auto const field_form_ahead =
-    &((x3::alpha | '_') >> *(value_char - x3::char_("-.[")) >> x3::char_("-.["));
+    &((x3::alpha | '_') >> scan("-.[:", user_suffix) >> x3::char_("-.["));
 inline auto const field_value =
     field_form_ahead >>
-    x3::raw[*(value_char - x3::char_("-.["))][on_text<&perf_probe_builder::set_arg_var>{}] >>
+    x3::raw[scan("-.[:", user_suffix)][on_text<&perf_probe_builder::set_arg_var>{}] >>
     +(index_field | member_field);
 inline auto const plain_value =
-    x3::raw[*value_char][on_text<&perf_probe_builder::set_arg_var>{}];
+    x3::raw[scan(":", user_suffix)][on_text<&perf_probe_builder::set_arg_var>{}];
 inline auto const arg_type =
-    x3::lit(':') >> x3::raw[*(x3::char_ - blank - user_suffix)]
+    x3::lit(':') >> x3::raw[scan("", user_suffix)]
                        [on_text<&perf_probe_builder::set_arg_type>{}];
 inline auto const arg_def =
     x3::eps[on_mark<&perf_probe_builder::start_arg>{}] >> -arg_name >>
     (field_value | plain_value) >> -arg_type >>
-    -user_suffix[on_mark<&perf_probe_builder::set_user_access>{}] >>
+    -user_access[on_mark<&perf_probe_builder::set_user_access>{}] >>
     must("'->', '.', '[', ':TYPE' or the end of the argument", "unexpected text in the argument")[token_end] >>
     x3::eps[on_mark<&perf_probe_builder::finish_arg>{}];
 
@@ -228,6 +217,12 @@ inline auto const command_def =
     *blank >> must("probe point", "the command is empty")[&(x3::char_ - blank)] >> point_def >>
     must("blank between arguments", "unexpected text after the probe point")[token_end] >> *(+blank >> (x3::eoi | arg_def)) >>
     x3::eoi;
+
+/// The entry rules. A rule is a small handle to its definition, so handing one to
+/// `x3::with` copies a few bytes, where copying the definition would copy the whole grammar
+/// on every parse.
+inline x3::rule<command_class> const command = "perf-probe command";
+BOOST_SPIRIT_DEFINE(command)
 
 // --- line ranges (perf probe -L) -----------------------------------------------------------
 
@@ -243,5 +238,9 @@ inline auto const line_range_def =
     -(x3::lit('@') >> must("source file", "'@' must be followed by a source file")[range_name[on_text<&line_range_builder::set_file>{}]]) >>
     -range_bounds >> must("':START' or the end of the range", "unexpected text in the line range")[x3::eoi] >>
     x3::eps[on_mark<&line_range_builder::finish>{}];
+
+struct line_range_class;
+inline x3::rule<line_range_class> const line_range = "line range";
+BOOST_SPIRIT_DEFINE(line_range)
 
 } // namespace probekit::grammar::perf_probe

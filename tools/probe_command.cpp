@@ -52,6 +52,24 @@ std::optional<std::string> absolute_target(std::string const& target)
     return std::string(buffer);
 }
 
+/// perf's wording of a parse error, where scripts look for it (`Semantic error :...`).
+std::string perf_wording(parse_error const& e, std::string_view spec)
+{
+    std::string_view const m = e.message;
+    if (m.find("non-digit character in the line number") != m.npos)
+        return "There is non-digit char in line number.";
+    if (m.find("return probe cannot read local variables") != m.npos)
+        return "You can't specify local variable for kretprobe.";
+    if (m.find("cannot be used with %return") != m.npos)
+        return "Offset/Line/Lazy pattern can't be used with return probe.";
+    if (m.find("C symbol-naming rule") != m.npos && e.offset < spec.size()) {
+        auto name = spec.substr(e.offset);
+        name = name.substr(0, name.find_first_of("=: "));
+        return std::string(name) + " is bad for event name -it must follow C symbol-naming rule.";
+    }
+    return std::string(m);
+}
+
 /// Parses every SPEC first, as perf does at option time.
 std::optional<std::vector<perf_probe_event>> parse_specs(std::vector<std::string> const& specs)
 {
@@ -59,9 +77,8 @@ std::optional<std::vector<perf_probe_event>> parse_specs(std::vector<std::string
     for (auto const& spec : specs) {
         auto event = parse_perf_probe(spec);
         if (!event) {
-            std::fprintf(stderr, "Semantic error :%.*s\n",
-                         static_cast<int>(event.error().message.size()),
-                         event.error().message.data());
+            std::fprintf(stderr, "Semantic error :%s\n",
+                         perf_wording(event.error(), spec).c_str());
             print_probe_usage();
             return std::nullopt;
         }

@@ -6,7 +6,21 @@
 #include <probekit/strfilter.hpp>
 #include <probekit/tracefs.hpp>
 
+#ifdef PROBEKIT_HAS_LIBDW
+#include <probekit/dwarf/debuginfo.hpp>
+#include <probekit/dwarf/line_finder.hpp>
+#include <probekit/elf/symbol_names.hpp>
+#endif
+#include <probekit/perf_probe.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
 
 namespace probekit::cli {
 
@@ -22,17 +36,167 @@ int delete_events(std::vector<std::string> const&, bool)
     return exit_environment;
 }
 
-int show_functions(std::string const&, std::string const&)
+#ifdef PROBEKIT_HAS_LIBDW
+namespace {
+
+/// Opens -x's target, with perf's message when the path does not resolve.
+std::optional<dwarf::debuginfo> open_target(std::string const& target, std::string& module)
 {
-    std::fputs("probekit: error: -F is not built yet\n", stderr);
-    return exit_environment;
+    char buffer[PATH_MAX];
+    if (!realpath(target.c_str(), buffer)) {
+        std::fprintf(stderr, "Failed to get the absolute path of %s: %s\n", target.c_str(),
+                     std::strerror(errno));
+        return std::nullopt;
+    }
+    module = buffer;
+    auto info = dwarf::debuginfo::open(module);
+    if (!info) {
+        std::fprintf(stderr, "Failed to open %s\n", module.c_str());
+        return std::nullopt;
+    }
+    return std::move(*info);
 }
 
-int show_lines(std::string const&, std::string const&, std::string const&)
+} // namespace
+
+// perf lists the symbols it loads for the target (functions, objects and labels), with
+// C++ names demangled, sorted by name; without a filter, names starting with '_' are hidden.
+int show_functions(std::string const& target, std::string const& filter_text)
 {
-    std::fputs("probekit: error: -L is not built yet\n", stderr);
+    auto const filter = parse_strfilter(filter_text.empty() ? "!_*" : filter_text);
+    if (!filter) {
+        std::fprintf(stderr, "Filter parse error at %zu.\n", filter.error().offset + 1);
+        return exit_bad_input;
+    }
+    std::string module;
+    auto info = open_target(target, module);
+    if (!info) {
+        std::fputs("  Error: Failed to show functions.\n", stderr);
+        return exit_environment;
+    }
+    std::vector<std::string> names;
+    info->for_each_symbol([&](dwarf::elf_symbol const& s) {
+        bool const listed = s.type == STT_FUNC || s.type == STT_GNU_IFUNC ||
+                            s.type == STT_OBJECT || s.type == STT_NOTYPE;
+        if (listed && !s.name.empty() && s.section != SHN_ABS) {
+            std::string name = elf::demangle_without_parameters(s.name);
+            if (filter->match(name))
+                names.push_back(std::move(name));
+        }
+        return true;
+    });
+    std::sort(names.begin(), names.end());
+    for (auto const& n : names)
+        std::printf("%s\n", n.c_str());
+    return exit_ok;
+}
+#else
+int show_functions(std::string const&, std::string const&)
+{
+    std::fputs("probekit: error: this build cannot read ELF files\n", stderr);
     return exit_environment;
 }
+#endif
+
+#ifdef PROBEKIT_HAS_LIBDW
+namespace {
+
+/// perf's find_source_path: DWARF's path, under --source DIR (dropping leading directories
+/// until one exists) or the CU's compilation directory.
+std::optional<std::string> source_path(std::string const& raw, std::string const& comp_dir,
+                                       std::string const& prefix)
+{
+    if (prefix.empty()) {
+        std::string const path = raw.front() != '/' && !comp_dir.empty()
+                                     ? comp_dir + "/" + raw : raw;
+        return access(path.c_str(), R_OK) == 0 ? std::optional(path) : std::nullopt;
+    }
+    for (std::string_view rest = raw;;) {
+        std::string const path = prefix + "/" + std::string(rest);
+        if (access(path.c_str(), R_OK) == 0)
+            return path;
+        auto const slash = rest.find('/', 1);
+        if (slash == std::string_view::npos)
+            return std::nullopt;
+        rest = rest.substr(slash);
+    }
+}
+
+/// Prints the listing: probe-able lines numbered (relative to the function), others
+/// indented, then two more lines after an open-ended range, as perf does.
+int print_line_listing(dwarf::line_listing& l, std::string const& path)
+{
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    if (!f) {
+        std::fprintf(stderr, "Failed to open %s: %s\n", path.c_str(), std::strerror(errno));
+        return exit_environment;
+    }
+    if (!l.function.empty())
+        std::printf("<%s@%s:%d>\n", l.function.c_str(), path.c_str(), l.start - l.offset);
+    else
+        std::printf("<%s:%d>\n", path.c_str(), l.start);
+
+    char* buffer = nullptr;
+    std::size_t size = 0;
+    int number = 1;
+    auto const next_line = [&]() { return getline(&buffer, &size, f) >= 0; };
+    bool ok = true;
+    while (ok && number < l.start)
+        ok = next_line(), ++number;
+    for (int want : l.lines) {
+        for (; ok && number < want; ++number)
+            if ((ok = next_line()))
+                std::printf("         %s", buffer);
+        if (ok && (ok = next_line()))
+            std::printf("%7d  %s", number - l.offset, buffer);
+        ++number;
+    }
+    int const end = l.end == INT_MAX ? number + 2 : l.end;
+    for (; ok && number <= end; ++number)
+        if ((ok = next_line()))
+            std::printf("         %s", buffer);
+    std::free(buffer);
+    std::fclose(f);
+    return exit_ok;
+}
+
+} // namespace
+
+int show_lines(std::string const& target, std::string const& text, std::string const& source)
+{
+    auto const range = parse_line_range(text);
+    if (!range) {
+        std::fprintf(stderr, "Semantic error :%.*s\n",
+                     static_cast<int>(range.error().message.size()),
+                     range.error().message.data());
+        return exit_bad_input;
+    }
+    std::string module;
+    auto info = open_target(target, module);
+    if (!info) {
+        std::fputs("  Error: Failed to show lines.\n", stderr);
+        return exit_environment;
+    }
+    auto listing = dwarf::find_line_range(*info, to_owning(*range));
+    if (!listing) {
+        std::fputs("Specified source line is not found.\n  Error: Failed to show lines.\n",
+                   stderr);
+        return exit_bad_input;
+    }
+    auto const path = source_path(listing->path, listing->comp_dir, source);
+    if (!path) {
+        std::fputs("Failed to find source file path.\n  Error: Failed to show lines.\n", stderr);
+        return exit_environment;
+    }
+    return print_line_listing(*listing, *path);
+}
+#else
+int show_lines(std::string const&, std::string const&, std::string const&)
+{
+    std::fputs("probekit: error: this build cannot read DWARF\n", stderr);
+    return exit_environment;
+}
+#endif
 
 int show_variables(std::string const&, std::string const&, bool, bool)
 {

@@ -25,6 +25,7 @@ struct elf_symbol {
     std::uint64_t size = 0;
     unsigned char type = STT_NOTYPE;
     unsigned char bind = STB_LOCAL;
+    std::uint32_t section = SHN_UNDEF; ///< st_shndx (SHN_ABS for absolute symbols)
 };
 
 /// The target binary with its debug information. Move-only; owns the libdwfl session.
@@ -76,7 +77,8 @@ public:
                 continue;
             elf_symbol const s{name, addr - elf_bias_, sym.st_size,
                                static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
-                               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info))};
+                               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)),
+                               sym.st_shndx};
             if (!f(s))
                 return;
         }

@@ -8,6 +8,7 @@
 #include <dwarf.h>
 
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace probekit::dwarf {
@@ -128,6 +129,23 @@ inline bool tail_equal(std::string_view a, std::string_view b) noexcept
 {
     std::size_t const n = a.size() < b.size() ? a.size() : b.size();
     return a.substr(a.size() - n) == b.substr(b.size() - n);
+}
+
+/// perf's `cu_find_realpath`: the CU's source file whose path ends with `tail`.
+inline bool find_cu_file(Dwarf_Die* cu, std::string_view tail, std::string& out)
+{
+    Dwarf_Files* files = nullptr;
+    std::size_t count = 0;
+    if (dwarf_getsrcfiles(cu, &files, &count) != 0)
+        return false;
+    for (std::size_t i = 0; i < count; ++i) {
+        char const* src = dwarf_filesrc(files, i, nullptr, nullptr);
+        if (src && tail_equal(src, tail)) {
+            out = src;
+            return true;
+        }
+    }
+    return false;
 }
 
 /// The out-of-line function of a CU whose code contains `addr`.

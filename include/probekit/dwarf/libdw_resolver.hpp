@@ -439,7 +439,7 @@ struct libdw_resolver::search {
             if (!dwarf_offdie(dw, here + header, &cu))
                 continue;
             fname.clear();
-            if (!file.empty() && !find_file(file))
+            if (!file.empty() && !find_cu_file(&cu, file, fname))
                 continue;
             if (!function.empty()) {
                 for_each_function(&cu, [&](Dwarf_Die& sp) {
@@ -456,23 +456,6 @@ struct libdw_resolver::search {
                 return rc;
         }
         return 0;
-    }
-
-    // perf: cu_find_realpath. The CU's file whose path ends with `tail`.
-    bool find_file(std::string const& tail)
-    {
-        Dwarf_Files* files = nullptr;
-        std::size_t count = 0;
-        if (dwarf_getsrcfiles(&cu, &files, &count) != 0)
-            return false;
-        for (std::size_t i = 0; i < count; ++i) {
-            char const* src = dwarf_filesrc(files, i, nullptr, nullptr);
-            if (src && tail_equal(src, tail)) {
-                fname = src;
-                return true;
-            }
-        }
-        return false;
     }
 };
 

@@ -103,18 +103,26 @@ struct writer {
         while (n != 0)
             *p++ = digits[--n];
     }
-    /// `%+ld`: "+0", "+16", "-24"
-    void signed_dec(std::int64_t v) noexcept
+    /// Decimal, or `0x` hex where that is shorter (from 2^40 on): never longer than any
+    /// way the kernel reads the number, so a canonical argument stays within its 63 bytes.
+    void shortest(std::uint64_t v) noexcept
+    {
+        int decimal_digits = 1;
+        for (std::uint64_t rest = v / 10; rest != 0; rest /= 10)
+            ++decimal_digits;
+        int hex_digits = 1;
+        for (std::uint64_t rest = v >> 4; rest != 0; rest >>= 4)
+            ++hex_digits;
+        if (hex_digits + 2 < decimal_digits)
+            hex(v);
+        else
+            dec(v);
+    }
+    /// `shortest` with a sign: "+16", "-24", always signed as `%+ld` writes it
+    void signed_shortest(std::int64_t v) noexcept
     {
         put(v < 0 ? '-' : '+');
-        dec(v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v));
-    }
-    /// `%ld`
-    void plain_dec(std::int64_t v) noexcept
-    {
-        if (v < 0)
-            put('-');
-        dec(v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v));
+        shortest(v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v));
     }
     /// `0x%lx`
     void hex(std::uint64_t v) noexcept
@@ -138,11 +146,13 @@ template <typename Strings>
 std::size_t size_bound(basic_trace_probe_event<Strings> const& ev) noexcept
 {
     auto const& p = ev.place;
-    std::size_t n = 16 + number_room + ev.group.size() + ev.event.size() + p.path.size() +
-                    p.module.size() + p.symbol.size() + p.system.size() + 3 * number_room +
-                    16 + ev.filter.size() + 4;
+    // "r4096:" G "/" E " " path ":" 0x.. "(" 0x.. ")" or mod ":" sym "+" N, " if " filter
+    std::size_t n = 8 + ev.group.size() + ev.event.size() + p.path.size() + p.module.size() +
+                    p.symbol.size() + p.system.size() + 3 * number_room + 10 +
+                    ev.filter.size();
     for (auto const& a : ev.args) {
-        n += 8 + a.name.size() + a.text.size() + 2 * number_room + 24 + 3 * number_room;
+        // " " name "=" base (one number) ":" type, e.g. "b64@64/64[64]" (13)
+        n += 10 + a.name.size() + a.text.size() + number_room + 16;
         for (auto const& d : a.derefs)
             n += 4 + number_room + d.trailing.size();
     }
@@ -195,23 +205,26 @@ void put_arg(writer& w, basic_trace_arg<Strings> const& a) noexcept
         auto const& d = a.derefs[i];
         if (d.user) {
             w.put("+u");
-            w.plain_dec(d.offset);
+            if (d.offset < 0)
+                w.put('-');
+            w.shortest(d.offset < 0 ? 0 - static_cast<std::uint64_t>(d.offset)
+                                    : static_cast<std::uint64_t>(d.offset));
         } else {
-            w.signed_dec(d.offset);
+            w.signed_shortest(d.offset);
         }
         w.put('(');
     }
     switch (a.base) {
     case fetch_base::reg: w.put('%'); w.put(a.text); break;
-    case fetch_base::memory: w.put('@'); w.hex(a.value); break;
+    case fetch_base::memory: w.put('@'); w.shortest(a.value); break;
     case fetch_base::file_offset:
         w.put("@+");
         if (a.offset < 0)
             w.put('-');
-        w.hex(a.offset < 0 ? 0 - static_cast<std::uint64_t>(a.offset)
-                           : static_cast<std::uint64_t>(a.offset));
+        w.shortest(a.offset < 0 ? 0 - static_cast<std::uint64_t>(a.offset)
+                                : static_cast<std::uint64_t>(a.offset));
         break;
-    case fetch_base::symbol: w.put('@'); w.put(a.text); w.signed_dec(a.offset); break;
+    case fetch_base::symbol: w.put('@'); w.put(a.text); w.signed_shortest(a.offset); break;
     case fetch_base::stack: w.put("$stack"); w.dec(a.value); break;
     case fetch_base::stack_pointer: w.put("$stack"); break;
     case fetch_base::retval: w.put("$retval"); break;
@@ -223,9 +236,8 @@ void put_arg(writer& w, basic_trace_arg<Strings> const& a) noexcept
     case fetch_base::immediate:
         w.put('\\');
         if (a.negative)
-            w.plain_dec(static_cast<std::int64_t>(a.value));
-        else
-            w.dec(a.value);
+            w.put('-');
+        w.shortest(a.negative ? 0 - a.value : a.value);
         break;
     case fetch_base::string: w.put("\\\""); w.put(a.text); w.put('"'); break;
     case fetch_base::event_field: w.put('$'); w.put(a.text); break;

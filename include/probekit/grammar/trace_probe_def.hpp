@@ -19,17 +19,23 @@
 // each word with strchr()/strrchr() (the first ':' of an argument starts its type, the last
 // ')' closes a dereference, text after it is ignored). Error positions and the order of the
 // checks follow from those cuts, and matching the kernel's caret is a requirement, so the
-// driver below makes the same cuts, in the same order, and hands the pieces to small X3
-// parsers (identifiers, registers, types, symbols, BTF expressions). Numbers are read as
-// kstrtoul()/kstrtol() read them. Nothing allocates: text is kept as views, args and
-// dereferences go into the sink's storage.
+// driver below makes the same cuts, in the same order. The open-ended pieces (kernel
+// symbols, module names, BTF expressions) are X3 grammars; the closed sets (registers,
+// types) are fixed tables, and numbers are read as kstrtoul()/kstrtol() read them. Nothing
+// allocates, not even on first use: text is kept as views, args and dereferences go into
+// the sink's storage. Words are scanned once (16 bytes at a time with SSE2), noting where
+// their '=', ':', '/', '(', '%' and '[' are, so the later cuts need no second scan.
 #pragma once
 
 #include <probekit/grammar/failure.hpp> // X3, set up for -fno-rtti builds too
 #include <probekit/grammar/trace_probe.hpp>
 
+#include <algorithm>
 #include <array>
 #include <climits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -82,9 +88,9 @@ inline bool kstrtoull(std::string_view s, unsigned base, std::uint64_t& out) noe
             return false;
         if (digit >= base)
             return false;
-        if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / base)
+        if (__builtin_mul_overflow(value, std::uint64_t{base}, &value) ||
+            __builtin_add_overflow(value, std::uint64_t{digit}, &value))
             return false;
-        value = value * base + digit;
     }
     out = value;
     return true;
@@ -136,6 +142,8 @@ inline std::uint64_t simple_strtoul(std::string_view s, std::size_t& used) noexc
     return value;
 }
 
+inline constexpr bool is_digit_char(char c) noexcept { return c >= '0' && c <= '9'; }
+
 // --- X3 parsers for the pieces ------------------------------------------------------------
 /// Runs `p` over all of `s`; true only if it matched every byte.
 template <typename Parser, typename Attribute>
@@ -153,68 +161,71 @@ bool matches_all(std::string_view s, Parser const& p)
 
 // e.g. "vfs_read", "_g" — the kernel's is_good_name()
 inline auto const c_ident = x3::char_("a-zA-Z_") >> *x3::char_("a-zA-Z0-9_");
+
+inline constexpr auto ident_table = [] {
+    std::array<std::uint8_t, 256> table{}; // 1: may start an identifier, 2: may continue one
+    for (int c = 0; c < 256; ++c) {
+        bool const alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        table[c] = alpha ? 3 : (c >= '0' && c <= '9') ? 2 : 0;
+    }
+    return table;
+}();
+
+/// `c_ident` over all of `s`, the kernel's is_good_name(); inline, as it runs for every
+/// name of every line.
+inline bool is_c_ident(std::string_view s) noexcept
+{
+    if (s.empty() || !(ident_table[static_cast<unsigned char>(s[0])] & 1))
+        return false;
+    unsigned all = 2;
+    for (char const c : s.substr(1))
+        all &= ident_table[static_cast<unsigned char>(c)];
+    return all != 0;
+}
 // e.g. "foo.isra.0", "_do_fork": what kallsyms names look like
 inline auto const ksym = +x3::char_("a-zA-Z0-9_.");
 // e.g. "ext4", "nf_conntrack-ipv4"
 inline auto const module_name = +x3::char_("a-zA-Z0-9_-");
 
 /// Registers regs_query_register_offset() knows: x86_64, plus aarch64 (the corpus has
-/// both); `sp` is shared.
-struct register_table : x3::symbols<char> {
-    register_table()
-    {
-        for (char const* r : {"ax", "bx", "cx", "dx", "si", "di", "bp", "sp", "ip", "flags",
-                              "cs", "ss", "orig_ax", "r8", "r9", "r10", "r11", "r12", "r13",
-                              "r14", "r15", "pc", "pstate"})
-            add(r, 0);
-        static char const* const x[] = {"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",
-                                        "x8",  "x9",  "x10", "x11", "x12", "x13", "x14", "x15",
-                                        "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
-                                        "x24", "x25", "x26", "x27", "x28", "x29", "x30"};
-        for (char const* r : x)
-            add(r, 0);
-    }
-};
-
-/// The fetch types of probe_fetch_types[] (bitfields are handled apart).
-struct type_table : x3::symbols<trace_type> {
-    type_table()
-    {
-        using k = fetch_type_kind;
-        for (std::uint8_t bits : {8, 16, 32, 64}) {
-            char name[4] = {'u', 0, 0, 0};
-            std::size_t const n = bits < 10 ? 1 : 2;
-            if (n == 1)
-                name[1] = char('0' + bits);
-            else {
-                name[1] = char('0' + bits / 10);
-                name[2] = char('0' + bits % 10);
-            }
-            add(name, trace_type{k::unsigned_int, bits});
-            name[0] = 's';
-            add(name, trace_type{k::signed_int, bits});
-            name[0] = 'x';
-            add(name, trace_type{k::hex, bits});
-        }
-        add("char", {k::character, 8});
-        add("string", {k::string});
-        add("ustring", {k::user_string});
-        add("symbol", {k::symbol, 64});
-        add("symstr", {k::symbol_string});
-        add("%pd", {k::dentry});
-        add("%pD", {k::file});
-    }
-};
-
-inline register_table const& registers()
+/// both; `sp` is shared). A fixed table, so looking one up allocates nothing, ever.
+inline bool is_register(std::string_view name) noexcept
 {
-    static register_table const table;
-    return table;
+    static constexpr std::string_view names[] = {
+        "ax", "bx", "cx", "dx", "si", "di", "bp", "sp", "ip", "flags", "cs", "ss", "orig_ax",
+        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "pc", "pstate"};
+    if (name.size() >= 2 && name.size() <= 3 && name[0] == 'x') {
+        // aarch64 "x0".."x30"
+        if (name.size() == 2)
+            return is_digit_char(name[1]);
+        return name[1] >= '1' && name[1] <= '3' && is_digit_char(name[2]) &&
+               (name[1] != '3' || name[2] == '0');
+    }
+    for (std::string_view const r : names)
+        if (r == name)
+            return true;
+    return false;
 }
-inline type_table const& types()
+
+/// The fetch types of probe_fetch_types[] other than u/s/x (bitfields are handled apart).
+inline bool find_named_type(std::string_view name, trace_type& type) noexcept
 {
-    static type_table const table;
-    return table;
+    using k = fetch_type_kind;
+    struct entry {
+        std::string_view name;
+        trace_type type;
+    };
+    static constexpr entry entries[] = {
+        {"char", {k::character, 8}},    {"string", {k::string}}, {"ustring", {k::user_string}},
+        {"symbol", {k::symbol, 64}},    {"symstr", {k::symbol_string}},
+        {"%pd", {k::dentry}},           {"%pD", {k::file}}};
+    for (auto const& e : entries) {
+        if (e.name == name) {
+            type = e.type;
+            return true;
+        }
+    }
+    return false;
 }
 
 // BTF expressions, e.g. "file->f_path.dentry", "(file,f_path)file->f_mode",
@@ -236,6 +247,29 @@ inline constexpr auto blank_table = [] {
     return table;
 }();
 inline bool is_blank(char c) noexcept { return blank_table[static_cast<unsigned char>(c)]; }
+
+/// Where the characters the kernel cuts a word at first occur in it (npos: nowhere), found
+/// in the one pass that finds the word's end, so later cuts need not scan again.
+struct word_marks {
+    static constexpr std::size_t none = std::string_view::npos;
+    std::size_t equals = none, colon = none, last_colon = none, slash = none, paren = none,
+                percent = none, bracket = none;
+};
+
+enum : std::uint8_t { c_plain, c_blank, c_equals, c_colon, c_slash, c_paren, c_percent,
+                      c_bracket };
+inline constexpr auto word_table = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (unsigned char const c : {' ', '\t', '\n', '\v', '\f', '\r'})
+        table[c] = c_blank;
+    table['='] = c_equals;
+    table[':'] = c_colon;
+    table['/'] = c_slash;
+    table['('] = c_paren;
+    table['%'] = c_percent;
+    table['['] = c_bracket;
+    return table;
+}();
 
 inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 inline bool is_alpha(char c) noexcept { return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
@@ -275,16 +309,80 @@ public:
 private:
     // --- words ----------------------------------------------------------------------------
     /// The next blank-separated word at or after `pos_`, or an empty view at the end.
+    /// `marks_` tells where its special characters are (offsets into the word).
     std::string_view next_word() noexcept
     {
+        char const* const data = text_.data();
+        std::size_t const size = text_.size();
         std::size_t i = pos_;
-        while (i < text_.size() && is_blank(text_[i]))
+        while (i < size && is_blank(data[i]))
             ++i;
+        word_marks marks;
         std::size_t j = i;
-        while (j < text_.size() && !is_blank(text_[j]))
-            ++j;
+#if defined(__SSE2__)
+        // 16 bytes at a time while they are there: one compare per special character,
+        // and the first (or last) match of each from the bit masks.
+        while (j + 16 <= size) {
+            __m128i const chunk = _mm_loadu_si128(reinterpret_cast<__m128i const*>(data + j));
+            auto const mask_of = [&](char c) {
+                return static_cast<unsigned>(
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(c))));
+            };
+            // blanks: ' ' and '\t'..'\r' (9..13)
+            __m128i const shifted = _mm_sub_epi8(chunk, _mm_set1_epi8(9));
+            __m128i const control =
+                _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8(4)), shifted);
+            unsigned const blanks =
+                mask_of(' ') | static_cast<unsigned>(_mm_movemask_epi8(control));
+            unsigned const within = blanks ? (1u << __builtin_ctz(blanks)) - 1 : 0xffffu;
+            std::size_t const base = j - i;
+            auto const first = [&](std::size_t& mark, unsigned bits) {
+                bits &= within;
+                if (bits && mark == word_marks::none)
+                    mark = base + static_cast<std::size_t>(__builtin_ctz(bits));
+            };
+            unsigned const colons = mask_of(':') & within;
+            if (colons) {
+                if (marks.colon == word_marks::none)
+                    marks.colon = base + static_cast<std::size_t>(__builtin_ctz(colons));
+                marks.last_colon = base + static_cast<std::size_t>(31 - __builtin_clz(colons));
+            }
+            first(marks.equals, mask_of('='));
+            first(marks.slash, mask_of('/'));
+            first(marks.paren, mask_of('('));
+            first(marks.percent, mask_of('%'));
+            first(marks.bracket, mask_of('['));
+            if (blanks) {
+                j += static_cast<std::size_t>(__builtin_ctz(blanks));
+                marks_ = marks;
+                pos_ = j;
+                return std::string_view(data + i, j - i);
+            }
+            j += 16;
+        }
+#endif
+        for (; j < size; ++j) {
+            std::uint8_t const cls = word_table[static_cast<unsigned char>(data[j])];
+            if (cls == c_plain)
+                continue;
+            if (cls == c_blank)
+                break;
+            std::size_t const k = j - i;
+            switch (cls) {
+            case c_equals: marks.equals = std::min(marks.equals, k); break;
+            case c_colon:
+                marks.colon = std::min(marks.colon, k);
+                marks.last_colon = k;
+                break;
+            case c_slash: marks.slash = std::min(marks.slash, k); break;
+            case c_paren: marks.paren = std::min(marks.paren, k); break;
+            case c_percent: marks.percent = std::min(marks.percent, k); break;
+            default: marks.bracket = std::min(marks.bracket, k); break;
+            }
+        }
+        marks_ = marks;
         pos_ = j;
-        return text_.substr(i, j - i);
+        return std::string_view(data + i, j - i);
     }
 
     std::size_t at(std::string_view piece) const noexcept
@@ -317,6 +415,7 @@ private:
         // e.g. "-:grp/ev", "p:grp/ev", "r100", "e:ep"
         char const letter = head[0];
         std::string_view const place_word = next_word();
+        place_marks_ = marks_;
         if (!decide_kind(letter, place_word, head))
             return false;
         ev.kind = kind_;
@@ -342,7 +441,7 @@ private:
         switch (letter) {
         case 'p':
         case 'r':
-            by_letter = (place.find('/') != place.npos && place.find(':') != place.npos)
+            by_letter = (place_marks_.slash != place.npos && place_marks_.colon != place.npos)
                             ? trace_kind::uprobe
                             : trace_kind::kprobe;
             break;
@@ -460,7 +559,7 @@ private:
                 return fail(offset, "GROUP_TOO_LONG", "group name is too long (at most 63)",
                             "group name");
             std::string_view const group = name.substr(0, slash);
-            if (!matches_all(group, c_ident))
+            if (!is_c_ident(group))
                 return fail(offset, "BAD_GROUP_NAME",
                             "group name must follow the same rules as C identifiers",
                             "group name");
@@ -477,7 +576,7 @@ private:
         if (name.size() >= max_event_name_len)
             return fail(event_at, "EVENT_TOO_LONG", "event name is too long (at most 63)",
                         "event name");
-        if (!matches_all(name, c_ident))
+        if (!is_c_ident(name))
             return fail(event_at, "BAD_EVENT_NAME",
                         "event name must follow the same rules as C identifiers", "event name");
         ev.event = name;
@@ -499,8 +598,8 @@ private:
     bool parse_uprobe_place(std::string_view word) noexcept
     {
         auto& place = sink_.event.place;
-        std::size_t const colon = word.rfind(':');
-        if (word.find('/') == word.npos || colon == word.npos || colon + 1 >= word.size() ||
+        std::size_t const colon = place_marks_.last_colon;
+        if (place_marks_.slash == word.npos || colon == word.npos || colon + 1 >= word.size() ||
             !is_digit(word[colon + 1]))
             return fail(at(word), {}, "a uprobe place is PATH:OFFSET with a numeric offset",
                         "PATH:OFFSET");
@@ -508,7 +607,9 @@ private:
         std::string_view rest = word.substr(colon + 1);
 
         // e.g. "(0x4010)": the reference counter, closed by the next ')' and last
-        std::size_t const open = rest.find('(');
+        std::size_t const open = place_marks_.paren == word.npos ? word.npos
+                                 : place_marks_.paren > colon ? place_marks_.paren - colon - 1
+                                                               : rest.find('(');
         if (open != rest.npos) {
             std::size_t const close = rest.find(')', open);
             if (close == rest.npos)
@@ -525,7 +626,10 @@ private:
             rest = rest.substr(0, open);
         }
 
-        std::size_t const percent = rest.find('%');
+        std::size_t const percent = place_marks_.percent == word.npos ? word.npos
+                                    : place_marks_.percent > colon
+                                        ? place_marks_.percent - colon - 1
+                                        : rest.find('%');
         if (percent != rest.npos) {
             if (rest.substr(percent) != "%return")
                 return fail(at(rest) + percent, "BAD_ADDR_SUFFIX",
@@ -551,12 +655,12 @@ private:
                 entry_or_exit_ = true;
             return true;
         }
-        if (word.find('/') != word.npos && word.find(':') != word.npos)
+        if (place_marks_.slash != word.npos && place_marks_.colon != word.npos)
             return fail(at(word), {}, "this place is a uprobe's (PATH:OFFSET)", "symbol");
 
         std::string_view symbol = word;
         std::string_view suffix;
-        if (std::size_t const percent = word.find('%'); percent != word.npos) {
+        if (std::size_t const percent = place_marks_.percent; percent != word.npos) {
             symbol = word.substr(0, percent);
             suffix = word.substr(percent);
         }
@@ -724,8 +828,10 @@ private:
                 return fail(word_at, "BAD_VAR", "invalid $-variable", "$argN");
         }
 
+        word_marks const marks = marks_;
         std::string_view body = word;
-        if (std::size_t const eq = word.find('='); eq != word.npos) {
+        std::size_t body_start = 0;
+        if (std::size_t const eq = marks.equals; eq != word.npos) {
             if (eq > max_arg_name_len)
                 return fail(word_at, "ARG_NAME_TOO_LONG", "argument name is too long (at most 32)",
                             "argument name");
@@ -734,7 +840,8 @@ private:
                             "argument name");
             arg.name = word.substr(0, eq);
             body = word.substr(eq + 1);
-            if (!matches_all(arg.name, c_ident))
+            body_start = eq + 1;
+            if (!is_c_ident(arg.name))
                 return fail(word_at, "BAD_ARG_NAME",
                             "argument name must follow the same rules as C identifiers",
                             "argument name");
@@ -754,7 +861,11 @@ private:
         std::string_view fetch = body;
         std::string_view type_text;
         bool has_type = false;
-        if (std::size_t const colon = body.find(':'); colon != body.npos) {
+        // (a ':' before the '=' would have failed the name)
+        std::size_t const colon = marks.colon == word.npos ? word.npos
+                                  : marks.colon >= body_start ? marks.colon - body_start
+                                                              : body.find(':');
+        if (colon != body.npos) {
             fetch = body.substr(0, colon);
             type_text = body.substr(colon + 1);
             has_type = true;
@@ -869,7 +980,23 @@ private:
             return true;
         }
         trace_type found;
-        if (!matches_all(text, types(), found))
+        // e.g. "x64", "s32", "u8": the common types, without the symbol table
+        if (text.size() >= 2 && text.size() <= 3 &&
+            (text[0] == 'u' || text[0] == 's' || text[0] == 'x')) {
+            unsigned const bits = text.size() == 2 ? unsigned(text[1] - '0')
+                                                   : unsigned(text[1] - '0') * 10 +
+                                                         unsigned(text[2] - '0');
+            if ((bits == 8 && text.size() == 2) ||
+                ((bits == 16 || bits == 32 || bits == 64) && text.size() == 3 &&
+                 text[1] != '0')) {
+                type.kind = text[0] == 'u' ? k::unsigned_int
+                            : text[0] == 's' ? k::signed_int : k::hex;
+                type.bits = static_cast<std::uint8_t>(bits);
+                return true;
+            }
+            return false;
+        }
+        if (!find_named_type(text, found))
             return false;
         if (kind_ == trace_kind::uprobe &&
             (found.kind == k::symbol || found.kind == k::symbol_string ||
@@ -916,7 +1043,7 @@ private:
                 arg.text = name;
                 return true;
             }
-            if (!matches_all(name, c_ident))
+            if (!is_c_ident(name))
                 return fail(offset, "BAD_ATTACH_ARG", "invalid attached event field",
                             "field name");
             arg.base = fetch_base::event_field;
@@ -980,7 +1107,7 @@ private:
             kind_ == trace_kind::tprobe)
             return fail(offset, "BAD_VAR", "this probe cannot fetch registers", "argument");
         std::string_view const name = fetch.substr(1);
-        if (!matches_all(name, registers()))
+        if (!is_register(name))
             return fail(offset, "BAD_REG_NAME", "invalid register name", "register name");
         arg.base = fetch_base::reg;
         arg.text = name;
@@ -1186,6 +1313,8 @@ private:
     trace_kind kind_;
     trace_sink& sink_;
     std::size_t pos_ = 0;
+    word_marks marks_;       ///< of the last word next_word() returned
+    word_marks place_marks_; ///< of the place word
     std::size_t first_arg_at_ = 0;
     bool entry_or_exit_ = false; ///< the place is a function entry or exit ($argN, BTF)
     bool used_all_args_ = false; ///< "$arg*" was seen

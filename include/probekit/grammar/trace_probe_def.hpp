@@ -201,8 +201,28 @@ inline bool is_register(std::string_view name) noexcept
         return name[1] >= '1' && name[1] <= '3' && is_digit_char(name[2]) &&
                (name[1] != '3' || name[2] == '0');
     }
-    for (std::string_view const r : names)
-        if (r == name)
+    // Compared as integers: the names are short, and memcmp calls cost more than the test.
+    auto const pack = [](std::string_view s) {
+        std::uint64_t v = 0;
+        for (std::size_t i = 0; i < s.size(); ++i)
+            v |= std::uint64_t(static_cast<unsigned char>(s[i])) << (8 * i);
+        return v;
+    };
+    static constexpr auto packed = [&] {
+        std::array<std::uint64_t, std::size(names)> table{};
+        for (std::size_t i = 0; i < std::size(names); ++i) {
+            std::uint64_t v = 0;
+            for (std::size_t j = 0; j < names[i].size(); ++j)
+                v |= std::uint64_t(static_cast<unsigned char>(names[i][j])) << (8 * j);
+            table[i] = v;
+        }
+        return table;
+    }();
+    if (name.empty() || name.size() > 8)
+        return false;
+    std::uint64_t const v = pack(name);
+    for (std::uint64_t const r : packed)
+        if (r == v)
             return true;
     return false;
 }
@@ -886,21 +906,27 @@ private:
     }
 
     /// Whether `name` (empty: the default "argN" of arg `index`) is reserved or taken.
-    bool name_conflicts(std::size_t index, std::string_view name) const noexcept
+    bool name_conflicts(std::size_t index, std::string_view name) noexcept
     {
         char buffer[16];
-        if (name.empty())
+        if (name.empty()) {
+            // "argN" can only be taken by a name written as "argN" before.
+            if (!named_like_default_)
+                return false;
             name = default_name(index, buffer);
-        if (is_reserved_arg_name(name))
-            return true;
-        for (std::size_t i = 0; i < index; ++i) {
-            char other_buffer[16];
-            std::string_view other = sink_.args[i].name;
-            if (other.empty())
-                other = default_name(i, other_buffer);
-            if (other == name)
+        } else if (name.size() > 3 && name[0] == 'a' && name[1] == 'r' && name[2] == 'g') {
+            named_like_default_ = true;
+            // e.g. "arg2" is arg 2's default name, if arg 2 has none
+            std::uint64_t n = 0;
+            if (kstrtoull(name.substr(3), 10, n) && name[3] != '0' && name[3] != '+' &&
+                n >= 1 && n <= index && sink_.args[n - 1].name.empty())
                 return true;
+        } else if (is_reserved_arg_name(name)) {
+            return true;
         }
+        for (std::size_t i = 0; i < index; ++i)
+            if (sink_.args[i].name == name)
+                return true;
         return false;
     }
 
@@ -1318,6 +1344,7 @@ private:
     std::size_t first_arg_at_ = 0;
     bool entry_or_exit_ = false; ///< the place is a function entry or exit ($argN, BTF)
     bool used_all_args_ = false; ///< "$arg*" was seen
+    bool named_like_default_ = false; ///< an argument was named "arg..." explicitly
     parse_error error_{};
 };
 

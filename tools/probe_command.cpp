@@ -16,6 +16,7 @@
 
 #ifdef PROBEKIT_HAS_LIBDW
 #include <probekit/dwarf/debuginfo.hpp>
+#include <probekit/dwarf/arg_hook.hpp>
 #include <probekit/dwarf/libdw_resolver.hpp>
 #endif
 
@@ -63,7 +64,9 @@ std::string perf_wording(parse_error const& e, std::string_view spec)
     if (m.find("cannot be used with %return") != m.npos)
         return "Offset/Line/Lazy pattern can't be used with return probe.";
     if (m.find("C symbol-naming rule") != m.npos && e.offset < spec.size()) {
-        auto name = spec.substr(e.offset);
+        // The whole name around the offending character: "bad-name" in "bad-name=area".
+        auto const before = spec.substr(0, e.offset).find_last_of(":=");
+        auto name = spec.substr(before == spec.npos ? 0 : before + 1);
         name = name.substr(0, name.find_first_of("=: "));
         return std::string(name) + " is bad for event name -it must follow C symbol-naming rule.";
     }
@@ -189,7 +192,8 @@ int add_or_define(probe_options const& o, bool define)
         return exit_environment;
     }
     dwarf::libdw_resolver resolver(*info, *module);
-    install_arg_hook(resolver);
+    dwarf::libdw_arg_hook hook(*info);
+    resolver.set_arg_hook(hook);
     probe_session session(resolver, default_group_for_target(*module));
     session.naming().allow_suffix = define || o.force;
     if (!define) {
@@ -203,8 +207,10 @@ int add_or_define(probe_options const& o, bool define)
     std::vector<dwarf::resolution> found;
     for (auto const& event : *events) {
         auto r = session.resolve(event);
-        if (!r) {
+        std::vector<std::string> fill_messages;
+        if (!r || !hook.complete(*r, event, fill_messages)) {
             print_diagnostics(session.diagnostics());
+            print_diagnostics(fill_messages);
             std::fputs("  Error: Failed to add events.\n", stderr);
             return exit_bad_input;
         }

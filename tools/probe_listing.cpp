@@ -205,8 +205,5 @@ int show_variables(std::string const&, std::string const&, bool, bool)
     return exit_environment;
 }
 
-#ifdef PROBEKIT_HAS_LIBDW
-void install_arg_hook(dwarf::libdw_resolver&) {}
-#endif
 
 } // namespace probekit::cli

@@ -5,10 +5,6 @@
 #include <string>
 #include <vector>
 
-#ifdef PROBEKIT_HAS_LIBDW
-#include <probekit/dwarf/libdw_resolver.hpp>
-#endif
-
 namespace probekit::cli {
 
 /// -l [FILTER]: the kernel's uprobes as perf lists them (stdout).
@@ -23,9 +19,5 @@ int show_lines(std::string const& target, std::string const& range, std::string 
 int show_variables(std::string const& target, std::string const& point, bool externs,
                    bool range);
 
-#ifdef PROBEKIT_HAS_LIBDW
-/// Installs the DWARF argument resolver into `resolver` when this build has one.
-void install_arg_hook(dwarf::libdw_resolver& resolver);
-#endif
 
 } // namespace probekit::cli

@@ -19,6 +19,7 @@ int run_probe_cache(arguments args);
 int run_parse_perf_probe(arguments args);
 int run_parse_line_range(arguments args);
 int run_parse_trace(arguments args);
+int run_parse_sdt_args(arguments args);
 
 /// Exit codes (STYLE.md §9): 0 ok, 1 bad input, 2 environment.
 inline constexpr int exit_ok = 0;

@@ -9,7 +9,8 @@ namespace probekit::cli {
 int run_parse(arguments args)
 {
     if (args.empty()) {
-        std::fputs("probekit: error: 'parse' needs a kind: perf-probe, line-range, trace\n",
+        std::fputs("probekit: error: 'parse' needs a kind: perf-probe, line-range, trace, "
+                   "sdt-args\n",
                    stderr);
         return exit_bad_input;
     }
@@ -21,6 +22,8 @@ int run_parse(arguments args)
         return run_parse_line_range(rest);
     if (kind == "trace")
         return run_parse_trace(rest);
+    if (kind == "sdt-args")
+        return run_parse_sdt_args(rest);
     std::fprintf(stderr, "probekit: error: unknown kind '%s' for 'parse'\n", args[0]);
     return exit_bad_input;
 }

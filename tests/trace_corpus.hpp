@@ -96,14 +96,14 @@ inline std::string_view accepted_on_purpose(std::string_view command)
         std::string_view command, reason;
     };
     static constexpr entry entries[] = {
-        {"f vfs_read%return $arg*", "entry args on return probes exist since 6.x (L-101)"},
-        {"f vfs_read $retval $arg1", "entry args on return probes exist since 6.x (L-101)"},
-        {"f vfs_read $arg*", "BTF args exist on this kernel generation (L-101)"},
-        {"t kfree $arg*", "BTF args exist on this kernel generation (L-101)"},
-        {"p vfs_read +0(%ax)+10", "6.x ignores text after the last ')' (L-101)"},
-        {"f kfree%return $retval", "needs BTF: kfree returns void (L-102)"},
-        {"f vfs_read%return $retval->foo", "needs BTF: the return type (L-102)"},
-        {"f vfs_read file:string", "needs BTF: the type of 'file' (L-102)"},
+        {"f vfs_read%return $arg*", "entry args on return probes exist since 6.x (L-030)"},
+        {"f vfs_read $retval $arg1", "entry args on return probes exist since 6.x (L-030)"},
+        {"f vfs_read $arg*", "BTF args exist on this kernel generation (L-030)"},
+        {"t kfree $arg*", "BTF args exist on this kernel generation (L-030)"},
+        {"p vfs_read +0(%ax)+10", "6.x ignores text after the last ')' (L-030)"},
+        {"f kfree%return $retval", "needs BTF: kfree returns void (L-031)"},
+        {"f vfs_read%return $retval->foo", "needs BTF: the return type (L-031)"},
+        {"f vfs_read file:string", "needs BTF: the type of 'file' (L-031)"},
     };
     for (auto const& e : entries)
         if (e.command == command)

@@ -19,7 +19,8 @@
 //   ev.args.push_back({.name = "x", .base = fetch_base::reg, .text = "bp",
 //                      .derefs = {{.offset = -24}, {.offset = 0}},
 //                      .type = {.kind = fetch_type_kind::signed_int, .bits = 32}});
-//   // synthesize_trace_probe(ev, out) appends "p:probe_app/area /bin/app:0x115d x=+0(-24(%bp)):s32"
+//   // synthesize_trace_probe(ev, out) appends
+//   //   "p:probe_app/area /bin/app:0x115d x=+0(-24(%bp)):s32"
 #pragma once
 
 #include <algorithm>

@@ -189,6 +189,7 @@ inline auto const module_name = +x3::char_("a-zA-Z0-9_-");
 
 /// Registers regs_query_register_offset() knows: x86_64, plus aarch64 (the corpus has
 /// both; `sp` is shared). A fixed table, so looking one up allocates nothing, ever.
+// LIMITATION(L-032): one register set for all architectures (x86_64 and aarch64 names).
 inline bool is_register(std::string_view name) noexcept
 {
     static constexpr std::string_view names[] = {
@@ -253,8 +254,9 @@ inline bool find_named_type(std::string_view name, trace_type& type) noexcept
 struct btf_expr_class;
 inline x3::rule<btf_expr_class> const btf_expr = "BTF expression";
 inline auto const btf_cast = '(' >> c_ident >> -(',' >> c_ident) >> ')';
-inline auto const btf_var = (x3::lit("$retval") | "$current" | ('$' >> x3::lit("arg") >> +x3::digit)) |
-                            (c_ident >> -('(' >> btf_expr >> ')'));
+inline auto const btf_var =
+    (x3::lit("$retval") | "$current" | ('$' >> x3::lit("arg") >> +x3::digit)) |
+    (c_ident >> -('(' >> btf_expr >> ')'));
 inline auto const btf_expr_def = -btf_cast >> btf_var >> *((x3::lit("->") | '.') >> c_ident);
 BOOST_SPIRIT_DEFINE(btf_expr)
 
@@ -718,6 +720,7 @@ private:
                         "function name");
         // A function traced by ftrace opens with a 5-byte call to __fentry__ on x86_64;
         // offsets inside it are never an instruction boundary.
+        // LIMITATION(L-034): assumed for every symbol; the kernel decides with the code.
         if (offset >= 1 && offset <= 4)
             return fail(at(word), "BAD_INSN_BNDRY",
                         "the offset is not on an instruction boundary", "probe offset");
@@ -1269,6 +1272,8 @@ private:
     }
 
     // e.g. "file->f_mode", "(file)file->f_path.dentry", "$retval->name"
+    // LIMITATION(L-031): a BTF expression is checked for its syntax and kept as text; what
+    // needs the kernel's BTF (the types of arguments, fields, return values) is not checked.
     bool parse_btf(trace_arg_view& arg, std::string_view fetch, std::size_t offset) noexcept
     {
         if (!kernel_side() || !entry_or_exit_)

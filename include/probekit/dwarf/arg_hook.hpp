@@ -10,7 +10,8 @@
 // lack is typed as at the first address that has it, and a variable that no address has
 // is an error ("Failed to find the location of the 'x' variable at this address.").
 // Without it, a missing variable is `\deade12d` typed by its declaration, and a variable
-// missing everywhere is not reported.
+// declared somewhere but located nowhere is not reported (one declared nowhere in the
+// scope fails at once).
 #pragma once
 
 #include <probekit/dwarf/arg_resolver.hpp>
@@ -73,6 +74,7 @@ public:
     explicit libdw_arg_hook(debuginfo const& info)
         : options_(arg_options_for(info)), record_(std::make_shared<record>())
     {
+        options_.undeclared_is_error = true; // in case `complete` is not called
     }
 
     result<std::vector<fetch_text>> operator()(arg_site const& site,

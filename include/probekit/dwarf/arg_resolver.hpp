@@ -47,6 +47,11 @@ struct arg_options {
     bool fill_missing = true; ///< the kernel takes immediates: missing variables get
                               ///< `\deade12d` (else a missing variable is an error)
     bool hex_types = true;    ///< the kernel takes x8..x64
+    /// A variable declared nowhere in the scope or the CU fails at once, with perf's
+    /// message, instead of being missing (for callers that cannot run
+    /// `fill_missing_args` over all addresses; differs from perf only when another
+    /// address of the same command is in a scope that declares the variable).
+    bool undeclared_is_error = false;
 };
 
 /// perf's placeholder for a variable an inlined instance does not have.
@@ -102,6 +107,15 @@ inline std::string default_arg_name(probe_arg const& arg)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
             c = '_';
     return name;
+}
+
+/// perf's message for a variable found at none of a command's addresses.
+inline std::string variable_not_found_message(std::string_view var)
+{
+    std::string const v(var);
+    return "Failed to find the location of the '" + v + "' variable at this address.\n"
+           " Perhaps it has been optimized out.\n"
+           " Use -V with the --range option to show '" + v + "' location range.";
 }
 
 namespace detail {
@@ -166,7 +180,7 @@ struct arg_context {
 // The type a variable missing here has where it exists: perf types `\deade12d` like the
 // argument at another address; this finds the same declaration in the scope (or the CU)
 // without asking for a location, and types it through the same field chain.
-inline void guess_missing_type(arg_context const& ctx, probe_arg const& arg, fetch_arg& fetch)
+inline bool guess_missing_type(arg_context const& ctx, probe_arg const& arg, fetch_arg& fetch)
 {
     auto const named = [&](Dwarf_Die& root) {
         return walk_children(root, [&](Dwarf_Die& die) {
@@ -186,22 +200,28 @@ inline void guess_missing_type(arg_context const& ctx, probe_arg const& arg, fet
     typed.base = "%ax";
     typed.derefs.push_back({0, false}); // as if in memory: '.' needs that
     std::vector<std::string> notes;
-    Dwarf_Die holder = die ? *die : Dwarf_Die{};
-    if (!die || apply_fields(holder, arg.var, arg.fields, false, typed))
-        return;
+    if (!die)
+        return false;
+    Dwarf_Die holder = *die;
+    if (apply_fields(holder, arg.var, arg.fields, false, typed))
+        return true;
     type_request const request{arg.type, arg.has_type, false, ctx.options.hex_types};
     if (!choose_fetch_type(holder, request, typed, notes)) {
         fetch.type = typed.type;
         fetch.has_type = typed.has_type;
     }
+    return true;
 }
 
-inline void mark_missing(arg_context const& ctx, probe_arg const& arg, resolved_arg& out)
+inline std::optional<arg_error> mark_missing(arg_context const& ctx, probe_arg const& arg,
+                                             resolved_arg& out)
 {
     out.missing = true;
     out.fetch.base = std::string(missing_value);
     out.fetch.derefs.clear();
-    guess_missing_type(ctx, arg, out.fetch);
+    if (!guess_missing_type(ctx, arg, out.fetch) && ctx.options.undeclared_is_error)
+        return arg_error{error_kind::not_found, variable_not_found_message(arg.var)};
+    return std::nullopt;
 }
 
 // One C variable with its fields and type.
@@ -215,20 +235,16 @@ inline std::optional<arg_error> resolve_variable(arg_context const& ctx, probe_a
 
     auto die = find_variable(ctx.scope, ctx.cu, arg.var, ctx.pc);
     if (!die) {
-        if (ctx.options.fill_missing) {
-            mark_missing(ctx, arg, out);
-            return std::nullopt;
-        }
+        if (ctx.options.fill_missing)
+            return mark_missing(ctx, arg, out);
         return arg_error{error_kind::not_found, "Failed to find '" + arg.var + "' in this function."};
     }
 
     char const* name = dwarf_diename(&*die);
     auto const status = locate_variable(*die, name, ctx.pc, ctx.fb, ctx.function,
                                         ctx.options.arch, fetch);
-    if (status == location_status::not_found && ctx.options.fill_missing) {
-        mark_missing(ctx, arg, out);
-        return std::nullopt;
-    }
+    if (status == location_status::not_found && ctx.options.fill_missing)
+        return mark_missing(ctx, arg, out);
     if (status != location_status::ok)
         return location_error(status, arg.var);
 
@@ -274,15 +290,6 @@ inline arg_result<resolved_args> resolve_args(Dwarf_Die& scope, Dwarf_Die& cu, D
         out.args.push_back(std::move(resolved));
     }
     return out;
-}
-
-/// perf's message for a variable found at none of a command's addresses.
-inline std::string variable_not_found_message(std::string_view var)
-{
-    std::string const v(var);
-    return "Failed to find the location of the '" + v + "' variable at this address.\n"
-           " Perhaps it has been optimized out.\n"
-           " Use -V with the --range option to show '" + v + "' location range.";
 }
 
 /// Completes the arguments of all addresses of one command: a variable missing at some

@@ -8,7 +8,10 @@
 
 #ifdef PROBEKIT_HAS_LIBDW
 #include <probekit/dwarf/debuginfo.hpp>
+#include <probekit/dwarf/arg_hook.hpp>
+#include <probekit/dwarf/libdw_resolver.hpp>
 #include <probekit/dwarf/line_finder.hpp>
+#include <probekit/dwarf/variable_listing.hpp>
 #include <probekit/elf/symbol_names.hpp>
 #endif
 #include <probekit/perf_probe.hpp>
@@ -198,12 +201,61 @@ int show_lines(std::string const&, std::string const&, std::string const&)
 }
 #endif
 
+#ifdef PROBEKIT_HAS_LIBDW
+// perf finds the point as for a probe (without arguments), then lists per address the
+// variables that have a location there: "\t@<FUNCTION+OFFSET>" and "\t\tTYPE\tNAME".
+int show_variables(std::string const& target, std::string const& text, bool externs, bool)
+{
+    auto event = parse_perf_probe(text);
+    if (!event) {
+        std::fprintf(stderr, "Semantic error :%.*s\n",
+                     static_cast<int>(event.error().message.size()),
+                     event.error().message.data());
+        return exit_bad_input;
+    }
+    std::string module;
+    auto info = open_target(target, module);
+    if (!info) {
+        std::fputs("  Error: Failed to show vars.\n", stderr);
+        return exit_environment;
+    }
+    auto const arg_options = dwarf::arg_options_for(*info);
+    dwarf::listing_options options{arg_options.arch, arg_options.cfi, externs};
+    std::string blocks;
+    dwarf::libdw_resolver resolver(*info, module);
+    resolver.set_arg_hook([&](dwarf::arg_site const& site, perf_probe_event const& ev,
+                              std::vector<std::string>&)
+                              -> result<std::vector<dwarf::fetch_text>> {
+        Dwarf_Die buf;
+        Dwarf_Die* scope = dwarf::variable_scope(site, ev.point, buf);
+        Dwarf_Addr entry = 0;
+        dwarf::entry_pc(site.function, entry);
+        char const* name = dwarf::die_name(site.function);
+        std::vector<std::string> entries;
+        if (scope)
+            if (auto listed = dwarf::available_variables(*scope, *site.cu, site.pc, options))
+                entries = std::move(*listed);
+        dwarf::append_variable_block(blocks, name ? name : "", site.pc - entry, entries);
+        return std::vector<dwarf::fetch_text>{};
+    });
+    event->args.clear();
+    auto const found = resolver.resolve(*event);
+    if (!found || found->locations.empty() || blocks.empty()) {
+        std::fprintf(stderr, "Failed to find the address of %s\n  Error: Failed to show vars.\n",
+                     dwarf::describe_point(event->point).c_str());
+        return exit_bad_input;
+    }
+    std::printf("Available variables at %s\n%s", dwarf::describe_point(event->point).c_str(),
+                blocks.c_str());
+    return exit_ok;
+}
+#else
 int show_variables(std::string const&, std::string const&, bool, bool)
 {
-    // LIMITATION(L-021): -V belongs to the argument resolver (issue 6).
-    std::fputs("probekit: error: -V is not built yet\n  Error: Failed to show vars.\n", stderr);
+    std::fputs("probekit: error: this build cannot read DWARF\n", stderr);
     return exit_environment;
 }
+#endif
 
 
 } // namespace probekit::cli

@@ -228,9 +228,17 @@ int show_variables(std::string const& target, std::string const& text, bool exte
                               -> result<std::vector<dwarf::fetch_text>> {
         Dwarf_Die buf;
         Dwarf_Die* scope = dwarf::variable_scope(site, ev.point, buf);
+        // perf names the block after the DIE when it has an entry pc, else after the ELF
+        // symbol libdwfl finds for the address (which, for split functions, can be odd).
         Dwarf_Addr entry = 0;
-        dwarf::entry_pc(site.function, entry);
-        char const* name = dwarf::die_name(site.function);
+        char const* name = nullptr;
+        if (dwarf_entrypc(site.function, &entry) == 0) {
+            name = dwarf::die_name(site.function);
+        } else {
+            GElf_Sym sym;
+            name = dwfl_module_addrsym(info->module(), site.pc, &sym, nullptr);
+            entry = sym.st_value;
+        }
         std::vector<std::string> entries;
         if (scope)
             if (auto listed = dwarf::available_variables(*scope, *site.cu, site.pc, options))

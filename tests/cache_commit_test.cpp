@@ -46,8 +46,8 @@ std::string base_file(int entries)
     std::string text;
     for (int i = 0; i < entries; ++i)
         text += "#base:e" + std::to_string(i) + "=func" + std::to_string(i) +
-                " x=p->x\np:base/e" + std::to_string(i) + " /opt/app:0x" + std::to_string(1000 + i) +
-                " x=+0(-24(%bp)):s32\n";
+                " x=p->x\np:base/e" + std::to_string(i) + " /opt/app:0x" +
+                std::to_string(1000 + i) + " x=+0(-24(%bp)):s32\n";
     return text;
 }
 

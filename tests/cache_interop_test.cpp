@@ -115,8 +115,8 @@ BOOST_AUTO_TEST_CASE(a_cache_perf_wrote_lists_as_perf_lists_it)
     fixture f;
     SKIP_WITHOUT_PERF(f);
     fs::path const root = f.dir / "debug";
-    for (char const* spec : {"'myev=compute n'", "'compute p->x'", "'grp:ev2=helper%return $retval'",
-                             "'process:3'"})
+    for (char const* spec : {"'myev=compute n'", "'compute p->x'",
+                             "'grp:ev2=helper%return $retval'", "'process:3'"})
         f.perf(root, "--cache -n -x '" + f.binary.string() + "' --add " + spec);
     std::string const perf_list = f.perf(root, "--cache -l");
     BOOST_TEST_REQUIRE(!perf_list.empty());

@@ -4,13 +4,16 @@
 //   -r/--remove FILE   drop FILE's build-id from the cache
 //   -l/--list          "<build-id> <path>" for every cached binary
 //
-// Options may repeat and run in the order given, as perf runs them. The build-id
-// directory is --buildid-dir DIR, else $PERF_BUILDID_DIR, else $HOME/.debug.
+// As in perf 6.1, -a and -r take a comma-separated list, and the last one given wins. The
+// build-id directory is --buildid-dir DIR, else $PERF_BUILDID_DIR, else $HOME/.debug.
 #include "cache_options.hpp"
 #include "commands.hpp"
 
 #include <probekit/build_id.hpp>
 #include <probekit/cache/build_id_dir.hpp>
+#ifdef PROBEKIT_HAS_LIBDW
+#include <probekit/cache/sdt_import.hpp>
+#endif
 
 #include <iostream>
 #include <optional>
@@ -21,15 +24,14 @@ namespace probekit::cli {
 
 namespace {
 
-enum class action { add, remove, list };
-
-struct step {
-    action what;
-    std::string file;
-};
-
 int add(build_id_dir const& dir, std::string const& file, int verbose)
 {
+#ifndef PROBEKIT_HAS_LIBDW
+    (void)dir;
+    (void)verbose;
+    std::cerr << "probekit: error: adding '" << file << "' needs elfutils\n";
+    return exit_environment;
+#else
     auto const added = dir.add(file.c_str());
     if (!added) {
         std::cerr << "probekit: error: cannot add '" << file << "' to the build-id cache: "
@@ -39,11 +41,27 @@ int add(build_id_dir const& dir, std::string const& file, int verbose)
         std::cerr << '\n';
         return exit_environment;
     }
-    // LIMITATION(L-041): SDT notes are not imported into the new probes file yet (issue 7);
-    // perf 6.1 adds a `%sdt_PROVIDER:NAME=NAME` entry per note here.
+    // perf imports the binary's SDT notes into its probe cache on every --add.
+    auto const notes = read_sdt_notes(added->origname.c_str());
+    if (!notes) {
+        std::cerr << "probekit: warning: cannot read the SDT notes of '" << file
+                  << "': " << notes.error().message << '\n';
+    } else if (!notes->empty()) {
+        probe_cache cache{filesystem_store{added->probes_path()}};
+        auto const loaded = cache.load();
+        auto imported = loaded ? import_sdt_notes(cache, *notes, added->origname)
+                               : result<std::size_t>(loaded.error());
+        if (imported)
+            if (auto const committed = cache.commit(); !committed)
+                imported = committed.error();
+        if (!imported)
+            std::cerr << "probekit: warning: cache: cannot import the SDT notes of '" << file
+                      << "': " << imported.error().message << '\n';
+    }
     if (verbose > 0)
         std::cerr << "Adding " << added->build_id << ' ' << file << ": Ok\n";
     return exit_ok;
+#endif
 }
 
 int remove(build_id_dir const& dir, std::string const& file, int verbose)
@@ -87,7 +105,9 @@ int missing_value(std::string_view option)
 int run_buildid_cache(arguments args)
 {
     option_reader in(args);
-    std::vector<step> steps;
+    std::string_view add_list;
+    std::string_view remove_list;
+    bool list = false;
     std::string_view buildid_dir;
     int verbose = 0;
     while (!in.done()) {
@@ -97,13 +117,13 @@ int run_buildid_cache(arguments args)
         if (in.is('a', "add", true, attached)) {
             if (!(value = in.value(attached)))
                 return missing_value(a);
-            steps.push_back({action::add, std::string(*value)});
+            add_list = *value; // perf keeps the last --add: a comma-separated list
         } else if (in.is('r', "remove", true, attached)) {
             if (!(value = in.value(attached)))
                 return missing_value(a);
-            steps.push_back({action::remove, std::string(*value)});
+            remove_list = *value;
         } else if (in.is('l', "list", false, attached)) {
-            steps.push_back({action::list, {}});
+            list = true;
         } else if (in.is('v', "verbose", false, attached)) {
             ++verbose;
         } else if (in.is(0, "buildid-dir", true, attached)) {
@@ -119,24 +139,26 @@ int run_buildid_cache(arguments args)
     auto const dir = build_id_dir::from_environment(buildid_dir);
     int status = exit_ok;
     // perf runs the adds, then the removes, then the listing.
-    for (action const what : {action::add, action::remove, action::list}) {
-        for (auto const& s : steps) {
-            if (s.what != what)
-                continue;
-            int rc = exit_ok;
-            if (what == action::add)
-                rc = add(dir, s.file, verbose);
-            else if (what == action::remove)
-                rc = remove(dir, s.file, verbose);
-            else
-                for (auto const& bin : dir.list())
-                    std::cout << bin.build_id << ' ' << bin.origname << '\n';
-            if (rc != exit_ok)
-                status = rc;
-            if (what == action::list)
-                break;
+    auto const each = [](std::string_view names, auto&& f) {
+        while (!names.empty()) {
+            std::size_t const comma = names.find(',');
+            std::string_view const name = names.substr(0, comma);
+            if (!name.empty())
+                f(std::string(name));
+            names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
         }
-    }
+    };
+    each(add_list, [&](std::string const& file) {
+        if (int const rc = add(dir, file, verbose); rc != exit_ok)
+            status = rc;
+    });
+    each(remove_list, [&](std::string const& file) {
+        if (int const rc = remove(dir, file, verbose); rc != exit_ok)
+            status = rc;
+    });
+    if (list)
+        for (auto const& bin : dir.list())
+            std::cout << bin.build_id << ' ' << bin.origname << '\n';
     return status;
 }
 

@@ -146,9 +146,11 @@ void commit(benchmark::State& state)
 {
     // A private copy: each iteration adds one entry, commits (lock, re-read, apply, write,
     // fsync, rename) and reloads.
-    fs::path const dir = fs::path(PROBEKIT_BENCH_DATA_DIR) / ("commit-" + std::to_string(state.range(0)));
+    fs::path const dir =
+        fs::path(PROBEKIT_BENCH_DATA_DIR) / ("commit-" + std::to_string(state.range(0)));
     fs::create_directories(dir);
-    fs::copy_file(cache_file(state.range(0)), dir / "probes", fs::copy_options::overwrite_existing);
+    fs::copy_file(cache_file(state.range(0)), dir / "probes",
+                  fs::copy_options::overwrite_existing);
     probekit::probe_cache cache{probekit::filesystem_store{(dir / "probes").string()}};
     if (!cache.load())
         state.SkipWithError("load failed");
@@ -172,9 +174,18 @@ void commit(benchmark::State& state)
 } // namespace
 
 BENCHMARK(load)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
-BENCHMARK(baseline_getline)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(baseline_getline)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(find)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(list)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
-BENCHMARK(commit)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(commit)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 BENCHMARK_MAIN();

@@ -102,8 +102,12 @@ inline result<std::size_t> load_cache_text(std::string_view text, cache_arena& a
     auto const finish = [&](cache_entry* entry) {
         if (entry == nullptr || entry->kind == entry_kind::malformed)
             return;
-        entry->lines.sort([](cache_line const& a, cache_line const& b) { return a.text < b.text; });
-        entry->lines.unique([](cache_line const& a, cache_line const& b) { return a.text == b.text; });
+        auto const less = [](cache_line const& a, cache_line const& b) { return a.text < b.text; };
+        auto const same = [](cache_line const& a, cache_line const& b) {
+            return a.text == b.text;
+        };
+        entry->lines.sort(less);
+        entry->lines.unique(same);
     };
 
     std::size_t line_no = 0;

@@ -72,8 +72,9 @@ inline result<perf_probe_view> parse_perf_probe(std::string_view text,
 /// Parses one perf-probe command into an event that owns its strings.
 inline result<perf_probe_event> parse_perf_probe(std::string_view text)
 {
-    auto storage = std::make_unique<perf_probe_storage>();
-    auto const view = parse_perf_probe(text, *storage);
+    // One scratch storage per thread: the view only lives until it is copied out.
+    thread_local perf_probe_storage storage;
+    auto const view = parse_perf_probe(text, storage);
     if (!view)
         return view.error();
     return to_owning(*view);

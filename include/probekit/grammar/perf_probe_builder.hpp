@@ -9,6 +9,7 @@
 #include <probekit/line_range.hpp>
 #include <probekit/perf_probe_event.hpp>
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -18,6 +19,76 @@
 namespace probekit::grammar {
 
 struct builder_tag;
+
+/// What perf decides about a point from its separators before parsing it.
+struct point_shape {
+    bool event_prefix = false; ///< the first unescaped of `;=@+%` is '=': `[GROUP:]EVENT=`
+    bool file_spec = false;    ///< after any prefix: no unescaped `+@%`, a '.' before `;`/`:`
+};
+
+namespace detail {
+
+/// Byte classes for `read_point_shape`; 0 is a byte that decides nothing.
+enum point_byte : std::uint8_t { ordinary, blank, backslash, separator, equals, colon, dot };
+
+constexpr std::array<std::uint8_t, 256> point_byte_classes = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (unsigned char c : std::string_view(" \t\n\r\v\f"))
+        table[c] = blank;
+    for (unsigned char c : std::string_view(";@+%"))
+        table[c] = separator;
+    table['\\'] = backslash;
+    table['='] = equals;
+    table[':'] = colon;
+    table['.'] = dot;
+    return table;
+}();
+
+} // namespace detail
+
+/// One pass over the point token (up to the first blank), e.g. "grp:ev=app.c:19".
+inline point_shape read_point_shape(char const* it, char const* last) noexcept
+{
+    using namespace detail;
+    point_shape shape;
+    bool name_separator_seen = false;
+    bool function_separator = false;
+    bool file_separator_seen = false;
+    bool dot_seen = false;
+    bool dot_before_file_separator = false;
+    for (;; ++it) {
+        while (it != last && point_byte_classes[static_cast<unsigned char>(*it)] == ordinary)
+            ++it;
+        if (it == last)
+            break;
+        char const c = *it;
+        auto const kind = point_byte_classes[static_cast<unsigned char>(c)];
+        if (kind == blank)
+            break;
+        if (kind == backslash) {
+            it += last - it > 1 ? 1 : 0;
+            continue;
+        }
+        if (!name_separator_seen && (kind == separator || kind == equals)) {
+            name_separator_seen = true;
+            if (kind == equals) { // what follows the prefix is judged on its own
+                shape.event_prefix = true;
+                function_separator = file_separator_seen = dot_seen = false;
+                continue;
+            }
+        }
+        function_separator = function_separator || c == '+' || c == '@' || c == '%';
+        if (!file_separator_seen) {
+            dot_seen = dot_seen || kind == dot;
+            if (c == ';' || kind == colon) {
+                file_separator_seen = true;
+                dot_before_file_separator = dot_seen;
+            }
+        }
+    }
+    shape.file_spec = !function_separator && file_separator_seen && dot_before_file_separator;
+    return shape;
+}
 
 /// Fills a `perf_probe_view`. Every member returns false to fail the parse, after
 /// recording why in `failures`.
@@ -35,6 +106,10 @@ public:
     }
 
     // --- the point ----------------------------------------------------------------------
+    void set_shape(point_shape shape) noexcept { shape_ = shape; }
+    bool has_event_prefix() const noexcept { return shape_.event_prefix; }
+    bool is_file_spec() const noexcept { return shape_.file_spec; }
+
     bool start_sdt(char const*) noexcept
     {
         point_.is_sdt = true;
@@ -267,6 +342,7 @@ private:
     std::span<probe_arg_view> args_;
     std::span<probe_field_view> fields_;
     probe_point_view point_;
+    point_shape shape_;
     std::size_t arg_count_ = 0;
     std::size_t field_count_ = 0;
 

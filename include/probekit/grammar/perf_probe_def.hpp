@@ -23,10 +23,8 @@
 namespace probekit::grammar::perf_probe {
 
 // --- character classes -------------------------------------------------------------------
-inline auto const blank = x3::char_(" \t\n\r\v\f");
-inline auto const token_end = &blank | x3::eoi;
-inline auto const point_separators = x3::char_(";:+@%");
-inline auto const c_ident = x3::lexeme[(x3::alpha | x3::char_('_')) >> *(x3::alnum | '_')];
+// blank, token_end<>, char_in<> and ident_start/ident_char come from grammar/scan.hpp
+inline auto const hex_prefix = x3::lit('0') >> char_in<"xX">;
 
 // --- actions ------------------------------------------------------------------------------
 /// The builder the entry point put into the context (`perf_probe_builder` or
@@ -60,6 +58,16 @@ struct on_value {
     }
 };
 
+/// A semantic predicate: the parse goes on only if the builder's member returns true.
+template <auto Member>
+struct when {
+    template <typename Context>
+    void operator()(Context const& context) const
+    {
+        x3::_pass(context) = (builder(context).*Member)();
+    }
+};
+
 template <auto Member>
 struct on_mark {
     template <typename Context>
@@ -81,7 +89,7 @@ inline x3::int_parser<std::int64_t, 10> const dec_i64;
 struct number_class;
 inline x3::rule<number_class, std::uint64_t> const number = "number";
 inline auto const number_def =
-    (x3::lit("0x") | "0X") >> hex_u64 | &x3::lit('0') >> oct_u64 | dec_u64;
+    hex_prefix >> hex_u64 | &x3::lit('0') >> oct_u64 | dec_u64;
 /// perf reads an empty number as 0 (`compute:` is `compute`).
 struct number_or_zero_class;
 inline x3::rule<number_or_zero_class, std::uint64_t> const number_or_zero = "number";
@@ -100,54 +108,64 @@ struct command_class;
 // --- the probe point -----------------------------------------------------------------------
 
 // e.g. "%sdt_myprov:myev@/bin/app", "sdt_myprov:myev"
-inline auto const sdt_text = x3::raw[scan(";=@+%", escapes)];
-inline auto const sdt_group_text = x3::raw[scan(":;=@+%", escapes)];
+inline auto const sdt_text = x3::raw[scan<";=@+%", escapes>];
+inline auto const sdt_group_text = x3::raw[scan<":;=@+%", escapes>];
 inline auto const sdt_point_def =
     x3::eps[on_mark<&perf_probe_builder::start_sdt>{}] >> -x3::lit('%') >>
     -(&(sdt_group_text >> ':') >> sdt_group_text[on_text<&perf_probe_builder::set_group>{}] >>
       ':') >>
     sdt_text[on_text<&perf_probe_builder::set_event>{}] >>
-    -('@' >> x3::raw[scan("")][on_text<&perf_probe_builder::set_sdt_target>{}]) >>
-    must("'@' or the end of the SDT name", "an SDT reference is %[GROUP:]EVENT[@TARGET]")[token_end];
+    -('@' >> x3::raw[scan<"">][on_text<&perf_probe_builder::set_sdt_target>{}]) >>
+    must("'@' or the end of the SDT name", "an SDT reference is %[GROUP:]EVENT[@TARGET]")[token_end<>];
 
 /// perf's test: `%...`, or `sdt_...` with a ':' and no '=' in the point.
 inline auto const sdt_ahead =
     &x3::lit('%') |
-    &(x3::lit("sdt_") >> scan(":=") >> ':' >> scan("=") >> token_end);
+    &(x3::lit("sdt_") >> scan<":="> >> ':' >> scan<"="> >> token_end<>);
 
 // e.g. "grp:ev=" and "ev="; each name is a C identifier, checked on the text as written
 inline auto const event_name_message = "a group or event name must follow the C symbol-naming rule";
 template <typename Terminator>
 auto checked_ident(Terminator const& terminator)
 {
-    auto const start = x3::alpha | x3::char_('_');
-    return x3::raw[must("event name (a C identifier)", event_name_message)[&start] >>
-                   *(x3::alnum | '_') >>
+    return x3::raw[must("event name (a C identifier)", event_name_message)[&ident_start] >>
+                   *ident_char >>
                    must("event name (a C identifier)", event_name_message)[&terminator]];
 }
 inline auto const event_prefix_def =
-    &(scan(";=@+%", escapes) >> '=') >>
-    -(&(scan(":=") >> ':') >>
+    x3::eps[when<&perf_probe_builder::has_event_prefix>{}] >>
+    -(&(scan<":="> >> ':') >>
       checked_ident(x3::lit(':'))[on_text<&perf_probe_builder::set_group>{}] >> ':') >>
     checked_ident(x3::lit('='))[on_text<&perf_probe_builder::set_event>{}] >> '=';
 
-/// A file spec has no unescaped `+@%`, and a '.' before its first `;` or `:`.
-inline auto const file_spec_ahead =
-    &(scan("+@%", escapes) >> token_end) >>
-    &(scan(";:.", escapes) >> '.' >> scan(";:", escapes) >> x3::char_(";:"));
+/// Reads what perf's tests need to know about a point in one pass, without consuming it.
+struct point_shape_parser : x3::parser<point_shape_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Context, typename RContext, typename Attribute>
+    bool parse(char const*& first, char const* last, Context const& context, RContext&,
+               Attribute&) const noexcept
+    {
+        builder(context).set_shape(read_point_shape(first, last));
+        return true;
+    }
+};
+inline constexpr point_shape_parser point_shape{};
+inline auto const file_spec_ahead = x3::eps[when<&perf_probe_builder::is_file_spec>{}];
 
 // `a::b` is a C++ scope, never a line number
-inline auto const head_text = x3::raw[scan(";:+@%", escapes | cxx_scope)];
-inline auto const address = (x3::lit("0x") | "0X") >>
+inline auto const head_text = x3::raw[scan<";:+@%", escapes | cxx_scope>];
+inline auto const address = hex_prefix >>
                             must("hexadecimal address", "invalid absolute address")[hex_u64] >>
                             must("end of the address", "invalid absolute address")
-                                [&point_separators | token_end];
+                                [token_end<";:+@%">];
 inline auto const head_def =
     (file_spec_ahead >> head_text[on_text<&perf_probe_builder::set_file_head>{}]) |
-    (&(x3::lit("0x") | "0X") >> x3::raw[address][on_text<&perf_probe_builder::set_address>{}]) |
+    (&hex_prefix >> x3::raw[address][on_text<&perf_probe_builder::set_address>{}]) |
     head_text[on_text<&perf_probe_builder::set_function>{}];
 
-inline auto const suffix_end = &point_separators | token_end;
+inline auto const suffix_end = token_end<";:+@%">;
 // X3 hands an action the range after its match, so each suffix marks its separator first.
 inline auto const line_suffix =
     x3::lit(':')[on_mark<&perf_probe_builder::mark_line>{}] >>
@@ -158,7 +176,7 @@ inline auto const offset_suffix =
     number_or_zero[on_value<&perf_probe_builder::set_offset>{}] >>
     must("byte offset", "there is a non-digit character in the offset")[suffix_end];
 inline auto const file_suffix =
-    x3::lit('@') >> x3::raw[scan(";:+@%", escapes)]
+    x3::lit('@') >> x3::raw[scan<";:+@%", escapes>]
                        [on_text<&perf_probe_builder::set_file_suffix>{}];
 inline auto const return_suffix =
     x3::lit('%') >> must("'return'", "only %return is supported after '%'", error_kind::unsupported)
@@ -166,26 +184,27 @@ inline auto const return_suffix =
     x3::eps[on_mark<&perf_probe_builder::set_return>{}];
 inline auto const suffix_def = line_suffix | offset_suffix | file_suffix | return_suffix;
 inline auto const lazy_suffix =
-    x3::lit(';') >> x3::raw[scan("")][on_text<&perf_probe_builder::set_lazy>{}];
+    x3::lit(';') >> x3::raw[scan<"">][on_text<&perf_probe_builder::set_lazy>{}];
 
-inline auto const normal_point = -event_prefix_def >> head_def >> *suffix_def >> -lazy_suffix;
+inline auto const normal_point =
+    point_shape >> -event_prefix_def >> head_def >> *suffix_def >> -lazy_suffix;
 inline auto const point_def = (sdt_ahead >> sdt_point_def) |
                               (normal_point >> x3::eps[on_mark<&perf_probe_builder::finish_point>{}]);
 
 // --- arguments -----------------------------------------------------------------------------
 
 // e.g. "x=p->next->x:u32", "argv[0]:string", "r->label@user", "%di", "+0(%sp):u64"
-inline auto const user_access = x3::lit("@user") >> token_end;
+inline auto const user_access = x3::lit("@user") >> token_end<>;
 inline auto const arg_name =
-    &(scan("=") >> '=') >>
-    x3::raw[scan("=")][on_text<&perf_probe_builder::set_arg_name>{}] >> '=';
+    &(scan<"="> >> '=') >>
+    x3::raw[scan<"=">][on_text<&perf_probe_builder::set_arg_name>{}] >> '=';
 inline auto const field_name =
     x3::raw[must("field name", "a member name must follow '->' or '.'")
-                [scan("-.[:", user_suffix | at_least_one)]];
+                [scan<"-.[:", user_suffix | at_least_one>]];
 inline auto const index_field =
     x3::lit('[') >>
     x3::raw[must("array index", "an array index must be a number")
-                [(-x3::lit('-') >> ((x3::lit("0x") | "0X") >> hex_i64 | &x3::lit('0') >> oct_i64 |
+                [(-x3::lit('-') >> (hex_prefix >> hex_i64 | &x3::lit('0') >> oct_i64 |
                                     dec_i64)) >>
                  &x3::lit(']')]][on_text<&perf_probe_builder::add_index_field>{}] >>
     ']';
@@ -195,27 +214,27 @@ inline auto const member_field =
     (&x3::lit('-') >> reject("'->', '.' or '['", "argument parse error: a lone '-' in a field chain"));
 /// perf splits a value at its first `-.[` when it starts like a C name.
 inline auto const field_form_ahead =
-    &((x3::alpha | '_') >> scan("-.[:", user_suffix) >> x3::char_("-.["));
+    &(ident_start >> scan<"-.[:", user_suffix> >> char_in<"-.[">);
 inline auto const field_value =
     field_form_ahead >>
-    x3::raw[scan("-.[:", user_suffix)][on_text<&perf_probe_builder::set_arg_var>{}] >>
+    x3::raw[scan<"-.[:", user_suffix>][on_text<&perf_probe_builder::set_arg_var>{}] >>
     +(index_field | member_field);
 inline auto const plain_value =
-    x3::raw[scan(":", user_suffix)][on_text<&perf_probe_builder::set_arg_var>{}];
+    x3::raw[scan<":", user_suffix>][on_text<&perf_probe_builder::set_arg_var>{}];
 inline auto const arg_type =
-    x3::lit(':') >> x3::raw[scan("", user_suffix)]
+    x3::lit(':') >> x3::raw[scan<"", user_suffix>]
                        [on_text<&perf_probe_builder::set_arg_type>{}];
 inline auto const arg_def =
     x3::eps[on_mark<&perf_probe_builder::start_arg>{}] >> -arg_name >>
     (field_value | plain_value) >> -arg_type >>
     -user_access[on_mark<&perf_probe_builder::set_user_access>{}] >>
-    must("'->', '.', '[', ':TYPE' or the end of the argument", "unexpected text in the argument")[token_end] >>
+    must("'->', '.', '[', ':TYPE' or the end of the argument", "unexpected text in the argument")[token_end<>] >>
     x3::eps[on_mark<&perf_probe_builder::finish_arg>{}];
 
 // --- the command ---------------------------------------------------------------------------
 inline auto const command_def =
-    *blank >> must("probe point", "the command is empty")[&(x3::char_ - blank)] >> point_def >>
-    must("blank between arguments", "unexpected text after the probe point")[token_end] >> *(+blank >> (x3::eoi | arg_def)) >>
+    *blank >> must("probe point", "the command is empty")[!token_end<>] >> point_def >>
+    must("blank between arguments", "unexpected text after the probe point")[token_end<>] >> *(+blank >> (x3::eoi | arg_def)) >>
     x3::eoi;
 
 /// The entry rules. A rule is a small handle to its definition, so handing one to

@@ -1,15 +1,17 @@
 // A fast X3 primitive for the commonest thing the probe grammars do: skip characters up to
 // the first one of a set. `*(x3::char_ - x3::char_(";:"))` tests each byte through a chain
-// of parsers; `scan(stops)` tests it against one 256-entry table, which is what lets a parse
-// keep pace with a plain byte loop. Blanks always stop a scan: probe syntax splits on them.
+// of parsers; `scan<";:">` tests it against one compile-time 256-entry table in a tight
+// loop, which is what lets a parse keep pace with a plain byte loop. Blanks always stop a
+// scan: probe syntax splits on them.
 //
-//   scan(";=@+%", escapes)   e.g. "a\:b;x" stops at ';' (the escaped ':' does not count)
-//   scan(":", user_suffix)   e.g. "r->label@user" stops at "@user" (perf's user access)
+//   scan<";=@+%", escapes>   e.g. "a\:b;x" stops at ';' (the escaped ':' does not count)
+//   scan<":", user_suffix>   e.g. "r->label@user" stops at "@user" (perf's user access)
 #pragma once
 
 #include <probekit/grammar/failure.hpp>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -23,15 +25,16 @@ enum scan_option : std::uint8_t {
     at_least_one = 8 ///< fail unless one character was consumed
 };
 
-/// One bit per byte value: 32 bytes, so a grammar full of scans stays in a few cache lines.
-struct stop_table {
-    std::array<std::uint64_t, 4> bits{};
-
-    constexpr bool operator[](unsigned char c) const noexcept
+/// A string literal usable as a template argument: `scan<";:">`.
+template <std::size_t N>
+struct fixed_string {
+    char chars[N]{};
+    constexpr fixed_string(char const (&text)[N]) noexcept
     {
-        return (bits[c >> 6] >> (c & 63)) & 1;
+        for (std::size_t i = 0; i < N; ++i)
+            chars[i] = text[i];
     }
-    constexpr void set(unsigned char c) noexcept { bits[c >> 6] |= std::uint64_t{1} << (c & 63); }
+    constexpr std::string_view view() const noexcept { return {chars, N - 1}; }
 };
 
 constexpr bool is_blank(unsigned char c) noexcept
@@ -39,69 +42,65 @@ constexpr bool is_blank(unsigned char c) noexcept
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-constexpr stop_table make_stop_table(std::string_view stops) noexcept
+/// true for the bytes where a scan stops, or must look closer (escapes, '@', "::").
+using stop_table = std::array<bool, 256>;
+
+constexpr stop_table make_stop_table(std::string_view stops, std::uint8_t options) noexcept
 {
-    stop_table table;
-    for (unsigned char const c : std::string_view(" \t\n\r\v\f"))
-        table.set(c);
+    stop_table table{};
+    for (int c = 0; c < 256; ++c)
+        table[static_cast<std::size_t>(c)] = is_blank(static_cast<unsigned char>(c));
     for (char const c : stops)
-        table.set(static_cast<unsigned char>(c));
+        table[static_cast<unsigned char>(c)] = true;
+    if (options & user_suffix)
+        table['@'] = true;
+    if (options & escapes)
+        table['\\'] = true;
     return table;
 }
 
-struct scan_parser : x3::parser<scan_parser> {
+template <fixed_string Stops, std::uint8_t Options>
+struct scan_parser : x3::parser<scan_parser<Stops, Options>> {
     using attribute_type = x3::unused_type;
     static bool const has_attribute = false;
 
-    stop_table table;
-    std::uint8_t options;
-    bool at_is_stop; ///< '@' stops the scan always, not only before "@user"
-
-    constexpr scan_parser(std::string_view stops, std::uint8_t options) noexcept
-        : table(make_stop_table(stops)), options(options),
-          at_is_stop(stops.find('@') != std::string_view::npos)
-    {
-        if (options & user_suffix)
-            table.set('@');
-        if (options & escapes)
-            table.set('\\');
-    }
+    static constexpr stop_table table = make_stop_table(Stops.view(), Options);
+    static constexpr bool at_is_stop = Stops.view().find('@') != std::string_view::npos;
 
     template <typename Context, typename RContext, typename Attribute>
     bool parse(char const*& first, char const* last, Context const&, RContext&,
                Attribute&) const noexcept
     {
         char const* it = first;
-        while (it != last) {
-            auto const c = static_cast<unsigned char>(*it);
-            if (!table[c]) {
+        for (;;) {
+            while (it != last && !table[static_cast<unsigned char>(*it)])
                 ++it;
-                continue;
-            }
-            if (!consume_special(it, last, c))
+            if (it == last || !consume_special(it, last))
                 break;
         }
-        if ((options & at_least_one) && it == first)
+        if ((Options & at_least_one) && it == first)
             return false;
         first = it;
         return true;
     }
 
 private:
-    /// Consumes an escape or a `::` at `it` if the options allow; false if `c` stops here.
-    bool consume_special(char const*& it, char const* last, unsigned char c) const noexcept
+    /// Consumes an escape, a `::` or a plain '@' at `it` if the options allow; false if the
+    /// scan stops here.
+    static bool consume_special(char const*& it, char const* last) noexcept
     {
+        char const c = *it;
         bool const has_next = last - it > 1;
-        if (c == '\\' && (options & escapes)) {
+        if ((Options & escapes) && c == '\\') {
             bool const escapes_next = has_next && !is_blank(static_cast<unsigned char>(it[1]));
             it += escapes_next ? 2 : 1;
             return true;
         }
-        if (c == ':' && (options & cxx_scope) && has_next && it[1] == ':') {
+        if ((Options & cxx_scope) && c == ':' && has_next && it[1] == ':') {
             it += 2;
             return true;
         }
-        if (c == '@' && (options & user_suffix) && !at_is_stop) {
+        if ((Options & user_suffix) && !at_is_stop && c == '@') {
             if (is_user_suffix(it, last))
                 return false;
             ++it; // an '@' of the value itself, as in "@global_counter"
@@ -120,10 +119,64 @@ private:
     }
 };
 
-/// Skips to the first blank or character of `stops`; see `scan_option`.
-constexpr scan_parser scan(std::string_view stops, std::uint8_t options = scan_plain) noexcept
+/// Skips to the first blank or character of `Stops`; see `scan_option`.
+template <fixed_string Stops, std::uint8_t Options = scan_plain>
+inline constexpr scan_parser<Stops, Options> scan{};
+
+constexpr stop_table make_char_table(std::string_view chars) noexcept
 {
-    return {stops, options};
+    stop_table table{};
+    for (char const c : chars)
+        table[static_cast<unsigned char>(c)] = true;
+    return table;
 }
+
+/// Matches one character of `Chars` (one table lookup, where `x3::char_("...")` tests a
+/// bitset through several calls).
+template <fixed_string Chars>
+struct char_in_parser : x3::parser<char_in_parser<Chars>> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+    static constexpr stop_table table = make_char_table(Chars.view());
+
+    template <typename Context, typename RContext, typename Attribute>
+    bool parse(char const*& first, char const* last, Context const&, RContext&,
+               Attribute&) const noexcept
+    {
+        if (first == last || !table[static_cast<unsigned char>(*first)])
+            return false;
+        ++first;
+        return true;
+    }
+};
+
+template <fixed_string Chars>
+inline constexpr char_in_parser<Chars> char_in{};
+
+/// Succeeds, consuming nothing, at the end of the input, a blank or a character of `Chars`.
+template <fixed_string Chars>
+struct end_of_token_parser : x3::parser<end_of_token_parser<Chars>> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+    static constexpr stop_table table = make_stop_table(Chars.view(), scan_plain);
+
+    template <typename Context, typename RContext, typename Attribute>
+    bool parse(char const*& first, char const* last, Context const&, RContext&,
+               Attribute&) const noexcept
+    {
+        return first == last || table[static_cast<unsigned char>(*first)];
+    }
+};
+
+/// `token_end<>`: at the end or a blank; `token_end<";:">`: also before ';' or ':'.
+template <fixed_string Chars = "">
+inline constexpr end_of_token_parser<Chars> token_end{};
+
+inline constexpr char_in_parser<" \t\n\r\v\f"> blank{};
+inline constexpr char_in_parser<"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_">
+    ident_start{};
+inline constexpr char_in_parser<
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789">
+    ident_char{};
 
 } // namespace probekit::grammar

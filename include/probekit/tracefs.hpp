@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -117,17 +118,17 @@ private:
 
     result<bool> write(std::string const& command)
     {
-        // One write(2) per command: the kernel parses each write as one definition.
-        std::FILE* f = std::fopen(path_.c_str(), "a");
-        if (!f) {
+        // One write(2) per command: the kernel parses each write as one definition. Not
+        // fopen("a"): glibc seeks to the end first, which tracefs refuses with EINVAL.
+        int const fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+        if (fd < 0) {
             errno_ = errno;
             return io_error("cannot open uprobe_events for writing");
         }
-        std::setvbuf(f, nullptr, _IONBF, 0);
         std::string const line = command + "\n";
-        bool const ok = std::fwrite(line.data(), 1, line.size(), f) == line.size();
+        bool const ok = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
         errno_ = ok ? 0 : errno;
-        std::fclose(f);
+        ::close(fd);
         if (!ok)
             return io_error("the kernel rejected the trace command");
         return true;

@@ -224,7 +224,12 @@ void put_arg(writer& w, basic_trace_arg<Strings> const& a) noexcept
         w.shortest(a.offset < 0 ? 0 - static_cast<std::uint64_t>(a.offset)
                                 : static_cast<std::uint64_t>(a.offset));
         break;
-    case fetch_base::symbol: w.put('@'); w.put(a.text); w.signed_shortest(a.offset); break;
+    case fetch_base::symbol:
+        w.put('@');
+        w.put(a.text);
+        if (a.has_offset || a.offset != 0)
+            w.signed_shortest(a.offset);
+        break;
     case fetch_base::stack: w.put("$stack"); w.dec(a.value); break;
     case fetch_base::stack_pointer: w.put("$stack"); break;
     case fetch_base::retval: w.put("$retval"); break;

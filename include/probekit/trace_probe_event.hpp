@@ -138,12 +138,17 @@ struct basic_trace_arg {
     /// one is written outermost. `+0(-24(%bp))` is {-24, 0}.
     typename Strings::template sequence<basic_fetch_deref<Strings>> derefs = {};
     trace_type type = {};
+    /// `@SYM`: whether the offset is written. perf always writes it (`@counter+0`); a
+    /// parsed `@counter` has none, and adding one could take the argument past the
+    /// kernel's 63 bytes.
+    bool has_offset = true;
 
     friend bool operator==(basic_trace_arg const& a, basic_trace_arg const& b)
     {
         return a.name == b.name && a.base == b.base && a.text == b.text &&
                a.value == b.value && a.offset == b.offset && a.negative == b.negative &&
-               a.type == b.type && std::ranges::equal(a.derefs, b.derefs);
+               a.type == b.type && a.has_offset == b.has_offset &&
+               std::ranges::equal(a.derefs, b.derefs);
     }
 };
 
@@ -222,8 +227,8 @@ inline trace_probe_event to_owning(trace_probe_view const& view)
 
     ev.args.reserve(view.args.size());
     for (auto const& a : view.args) {
-        trace_arg arg{str(a.name), a.base, str(a.text), a.value, a.offset, a.negative, {},
-                      a.type};
+        trace_arg arg{str(a.name), a.base,    str(a.text), a.value,     a.offset,
+                      a.negative,  {},        a.type,      a.has_offset};
         arg.derefs.reserve(a.derefs.size());
         for (auto const& d : a.derefs)
             arg.derefs.push_back({d.offset, d.user, str(d.trailing)});

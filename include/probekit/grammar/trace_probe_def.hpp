@@ -783,8 +783,10 @@ private:
                 std::size_t end = text_.size();
                 while (end > start && is_blank(text_[end - 1]))
                     --end;
+                // The kernel points one past "if " (within the text, here).
                 if (start == end)
-                    return fail(at(word) + word.size() + 1, "NO_EP_FILTER",
+                    return fail(std::min(at(word) + word.size() + 1, text_.size()),
+                                "NO_EP_FILTER",
                                 "a filter must follow 'if'", "filter");
                 ev.has_filter = true;
                 ev.filter = text_.substr(start, end - start);
@@ -1172,10 +1174,12 @@ private:
         // The kernel resolves "SYM[+-OFFS]" only when the probe is enabled; a name that
         // cannot be a symbol fails there.
         std::string_view symbol = rest;
+        arg.has_offset = false;
         if (std::size_t const sign = rest.find_first_of("+-"); sign != rest.npos) {
             if (!kstrtoll(rest.substr(sign), arg.offset))
                 return fail(offset, {}, "invalid symbol offset", "symbol offset");
             symbol = rest.substr(0, sign);
+            arg.has_offset = true;
         }
         if (!matches_all(symbol, ksym))
             return fail(offset, {}, "a symbol name must follow '@'", "symbol");

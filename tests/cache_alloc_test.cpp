@@ -27,6 +27,10 @@ void* counted(std::size_t n)
 
 } // namespace
 
+// Every form below allocates with malloc and frees with free; GCC cannot see that the
+// replaced operator new and delete pair up.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
 void* operator new(std::size_t n)
 {
     if (void* p = counted(n))

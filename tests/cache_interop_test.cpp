@@ -2,6 +2,7 @@
 // (with a message) when perf or gcc is missing.
 #include <probekit/cache.hpp>
 #include <probekit/cache/build_id_dir.hpp>
+#include <probekit/cache/record.hpp>
 
 #define BOOST_TEST_MODULE cache_interop
 #include <boost/test/unit_test.hpp>
@@ -196,6 +197,35 @@ BOOST_AUTO_TEST_CASE(buildid_cache_add_and_remove_make_the_tree_perf_makes)
     BOOST_TEST_REQUIRE(id.has_value());
     BOOST_TEST(probekit::build_id_dir(ours.string()).remove(id->hex()).value());
     BOOST_TEST(tree(ours) == tree(theirs));
+}
+
+BOOST_AUTO_TEST_CASE(recording_added_probes_writes_the_tree_and_bytes_perf_writes)
+{
+    fixture f;
+    SKIP_WITHOUT_PERF(f);
+    fs::path const theirs = f.dir / "theirs";
+    fs::path const ours = f.dir / "ours";
+    std::string const x = " -x '" + f.binary.string() + "' ";
+    f.perf(theirs, "--cache -n" + x + "--add 'myev=compute n' --add 'process:3'");
+
+    // The same commands, with the trace lines perf prints for them.
+    auto const lines_of = [&](std::string const& spec) {
+        std::vector<std::string> lines;
+        std::istringstream in(f.perf(f.dir / "scratch", x + "-D '" + spec + "'"));
+        for (std::string line; std::getline(in, line);)
+            lines.push_back(line);
+        return lines;
+    };
+    std::vector<probekit::cache_record> const records{
+        {"probe_app0:myev=compute n", lines_of("myev=compute n")},
+        {"probe_app0:process_L3=process:3", lines_of("process:3")}};
+    auto const bin = probekit::record_in_cache(probekit::build_id_dir(ours.string()),
+                                               f.binary.c_str(), records);
+    BOOST_TEST_REQUIRE(bin.has_value());
+    fs::remove_all(f.dir / "scratch");
+    BOOST_TEST(tree(ours) == tree(theirs));
+    BOOST_TEST(read_file(bin->probes_path()) ==
+               read_file(theirs / fs::relative(bin->probes_path(), ours)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(a_view_parse_allocates_nothing)
 BOOST_AUTO_TEST_CASE(an_argument_is_a_tree_of_base_dereferences_and_type)
 {
     trace_probe_storage storage;
-    auto const ev = parse_trace_probe("p:ev /bin/app:0x1178 x=+u8(-24(%bp)):b3@2/32[4]",
+    auto const ev = parse_trace_probe("p:ev /bin/app:0x1178 x=+8(-u24(%bp)):b3@2/32[4]",
                                       trace_kind::uprobe, storage);
     BOOST_TEST_REQUIRE(ev.has_value());
     auto const& arg = ev->args[0];
@@ -120,9 +120,9 @@ BOOST_AUTO_TEST_CASE(an_argument_is_a_tree_of_base_dereferences_and_type)
     BOOST_TEST(arg.text == "bp");
     BOOST_TEST_REQUIRE(arg.derefs.size() == 2u);
     BOOST_TEST(arg.derefs[0].offset == -24);
-    BOOST_TEST(!arg.derefs[0].user);
+    BOOST_TEST(arg.derefs[0].user);
     BOOST_TEST(arg.derefs[1].offset == 8);
-    BOOST_TEST(arg.derefs[1].user);
+    BOOST_TEST(!arg.derefs[1].user);
     BOOST_TEST((arg.type.kind == fetch_type_kind::bitfield));
     BOOST_TEST(arg.type.bit_width == 3);
     BOOST_TEST(arg.type.bit_offset == 2);
@@ -216,6 +216,31 @@ BOOST_AUTO_TEST_CASE(an_eprobe_keeps_its_filter)
     BOOST_TEST(ev->filter == "dfd == 3");
     BOOST_TEST(synthesize(*ev) ==
                "e:ep syscalls/sys_enter_openat f=$filename:ustring if dfd == 3");
+}
+
+BOOST_AUTO_TEST_CASE(an_integer_array_cannot_be_read_from_user_memory_but_a_string_one_can)
+{
+    auto const ints = parse_trace_probe("p /bin/sh:10 +u0(%ax):u8[3]", trace_kind::uprobe);
+    BOOST_TEST_REQUIRE(!ints.has_value());
+    BOOST_TEST(ints.error().code == "BAD_STRING");
+    BOOST_TEST(ints.error().offset == 25u); // the kernel's offset is 3 into the brace
+    BOOST_TEST(parse_trace_probe("p /bin/sh:10 +u0(%ax):string[2]", trace_kind::uprobe)
+                   .has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_place_is_judged_before_the_event_name_as_the_kernel_does)
+{
+    auto const ev = parse_trace_probe("p:g/1e /bin/sh:1x", trace_kind::uprobe);
+    BOOST_TEST_REQUIRE(!ev.has_value());
+    BOOST_TEST(ev.error().code == "BAD_UPROBE_OFFS");
+}
+
+BOOST_AUTO_TEST_CASE(a_dereference_offset_takes_one_sign_only)
+{
+    BOOST_TEST(!parse_trace_probe("p /bin/sh:10 -+1(%ax)", trace_kind::uprobe).has_value());
+    BOOST_TEST(parse_trace_probe("p /bin/sh:10 +-1(%ax)", trace_kind::uprobe).has_value());
+    BOOST_TEST(parse_trace_probe("p /bin/sh:10 -9223372036854775808(%ax)", trace_kind::uprobe)
+                   .has_value());
 }
 
 BOOST_AUTO_TEST_CASE(the_kind_names_read_back)

@@ -101,7 +101,8 @@ inline bool kstrtoll(std::string_view s, std::int64_t& out) noexcept
 {
     std::uint64_t magnitude = 0;
     if (!s.empty() && s[0] == '-') {
-        if (!kstrtoull(s.substr(1), 0, magnitude) ||
+        // after the '-' the kernel reads digits only (no second sign)
+        if ((s.size() > 1 && s[1] == '+') || !kstrtoull(s.substr(1), 0, magnitude) ||
             magnitude > std::uint64_t(std::numeric_limits<std::int64_t>::max()) + 1)
             return false;
         out = static_cast<std::int64_t>(0 - magnitude);
@@ -187,14 +188,20 @@ inline auto const ksym = +x3::char_("a-zA-Z0-9_.");
 // e.g. "ext4", "nf_conntrack-ipv4"
 inline auto const module_name = +x3::char_("a-zA-Z0-9_-");
 
-/// Registers regs_query_register_offset() knows: x86_64, plus aarch64 (the corpus has
-/// both; `sp` is shared). A fixed table, so looking one up allocates nothing, ever.
-// LIMITATION(L-032): one register set for all architectures (x86_64 and aarch64 names).
-inline bool is_register(std::string_view name) noexcept
+/// Registers regs_query_register_offset() knows, x86_64's and aarch64's. A fixed table, so
+/// looking one up allocates nothing, ever.
+// LIMITATION(L-032): uprobe lines take the build's architecture's names; kernel probe
+// lines take both sets (the corpus has aarch64 kprobe rows; a line does not say its arch).
+inline bool is_register(std::string_view name, bool x86_64, bool aarch64) noexcept
 {
     static constexpr std::string_view names[] = {
         "ax", "bx", "cx", "dx", "si", "di", "bp", "sp", "ip", "flags", "cs", "ss", "orig_ax",
         "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "pc", "pstate"};
+    constexpr std::size_t first_aarch64 = std::size(names) - 2; // "pc", "pstate"
+    if (!aarch64 && name.size() >= 2 && name.size() <= 3 && name[0] == 'x')
+        return false;
+    if (name == "sp")
+        return true;
     if (name.size() >= 2 && name.size() <= 3 && name[0] == 'x') {
         // aarch64 "x0".."x30"
         if (name.size() == 2)
@@ -222,9 +229,9 @@ inline bool is_register(std::string_view name) noexcept
     if (name.empty() || name.size() > 8)
         return false;
     std::uint64_t const v = pack(name);
-    for (std::uint64_t const r : packed)
-        if (r == v)
-            return true;
+    for (std::size_t i = 0; i < packed.size(); ++i)
+        if (packed[i] == v)
+            return i < first_aarch64 ? x86_64 : aarch64;
     return false;
 }
 
@@ -453,6 +460,9 @@ private:
                         "probe place");
         if (!parse_place(place_word))
             return false;
+        if (has_deferred_name_ &&
+            !parse_event_name(deferred_name_, deferred_name_at_, deferred_group_only_ok_))
+            return false;
         return parse_args();
     }
 
@@ -530,7 +540,7 @@ private:
             // The uprobe parser reads a name only when ':' comes right after the letter;
             // anything else there (`r5`, `p100`) is ignored.
             if (head.size() >= 2 && head[1] == ':')
-                return parse_event_name(head.substr(2), 2, true);
+                return defer_event_name(head.substr(2), 2, true);
             return true;
         }
 
@@ -561,7 +571,20 @@ private:
         // kprobes ignore other text before ':' (the kernel looks for the first ':').
         if (colon == head.npos)
             return true;
-        return parse_event_name(head.substr(colon + 1), colon + 1, false);
+        if (kind_ == trace_kind::eprobe)
+            return parse_event_name(head.substr(colon + 1), colon + 1, false);
+        return defer_event_name(head.substr(colon + 1), colon + 1, false);
+    }
+
+    /// The kprobe, uprobe and fprobe parsers read the place before the name: a name is
+    /// checked once the place has passed, so that of two errors the kernel's comes first.
+    bool defer_event_name(std::string_view name, std::size_t offset, bool group_only_ok) noexcept
+    {
+        deferred_name_ = name;
+        deferred_name_at_ = offset;
+        deferred_group_only_ok_ = group_only_ok;
+        has_deferred_name_ = true;
+        return true;
     }
 
     /// traceprobe_parse_event_name(): `[GROUP/]EVENT`, or `GROUP.EVENT` when there is no
@@ -904,7 +927,12 @@ private:
             return false;
         arg.derefs = std::span<fetch_deref_view const>(sink_.derefs.data() + first_deref,
                                                        sink_.deref_count - first_deref);
-        if (!finish_arg(arg, type_text, has_type, body_at, ops))
+        // After a dereference the kernel leaves its offset inside the outermost brace, so
+        // what it reports from here on is that much further right.
+        std::size_t shift = 0;
+        if (fetch[0] == '+' || fetch[0] == '-')
+            shift = deref_shift(fetch, fetch.find('('));
+        if (!finish_arg(arg, type_text, has_type, body_at, shift, ops))
             return false;
         ++sink_.arg_count;
         return true;
@@ -1085,7 +1113,8 @@ private:
             if (!sink_.event.retprobe)
                 return fail(offset, "RETVAL_ON_PROBE", "$retval is not available on probe",
                             "argument");
-            if (name.size() == 6) {
+            // The uprobe parser takes anything that starts with "$retval" for it.
+            if (name.size() == 6 || kind_ == trace_kind::uprobe) {
                 arg.base = fetch_base::retval;
                 return true;
             }
@@ -1138,7 +1167,12 @@ private:
             kind_ == trace_kind::tprobe)
             return fail(offset, "BAD_VAR", "this probe cannot fetch registers", "argument");
         std::string_view const name = fetch.substr(1);
-        if (!is_register(name))
+#if defined(__aarch64__)
+        bool const x86_64 = kind_ != trace_kind::uprobe, aarch64 = true;
+#else
+        bool const x86_64 = true, aarch64 = kind_ != trace_kind::uprobe;
+#endif
+        if (!is_register(name, x86_64, aarch64))
             return fail(offset, "BAD_REG_NAME", "invalid register name", "register name");
         arg.base = fetch_base::reg;
         arg.text = name;
@@ -1189,6 +1223,18 @@ private:
         return true;
     }
 
+    /// Where the kernel's offset stands after `+OFFS(`, relative to the '+': it drops a 'u'
+    /// and a '+' from the text first, so the count is off by those ("+u0(" gives 3, not 4).
+    static std::size_t deref_shift(std::string_view fetch, std::size_t open) noexcept
+    {
+        bool const user = fetch.size() > 1 && fetch[1] == 'u';
+        std::size_t start = user ? 1 : 0;
+        if (fetch[0] == '+')
+            ++start;
+        char const first = (user && start == 1) ? fetch[0] : fetch[start];
+        return open + 1 - start + (first != '-' ? 1 : 0);
+    }
+
     // e.g. "+8(%di)", "-0x10(%sp)", "+u0($stack1)"; the last ')' closes the dereference
     bool parse_deref(trace_arg_view& arg, std::string_view fetch, std::size_t offset,
                      int& ops) noexcept
@@ -1203,11 +1249,9 @@ private:
         std::int64_t value = 0;
         bool ok;
         if (minus) {
-            std::int64_t magnitude = 0;
-            ok = !number.empty() && number[0] != '-' && kstrtoll(number, magnitude);
             // "-5" in full, as kstrtol reads it
-            char buffer[32];
-            if (ok && number.size() < sizeof buffer - 1) {
+            char buffer[max_argstr_len + 2];
+            if (number.size() < sizeof buffer - 1) {
                 buffer[0] = '-';
                 std::memcpy(buffer + 1, number.data(), number.size());
                 ok = kstrtoll(std::string_view(buffer, number.size() + 1), value);
@@ -1221,7 +1265,7 @@ private:
             return fail(offset, "BAD_DEREF_OFFS", "invalid dereference offset",
                         "dereference offset");
 
-        std::size_t const inner_at = offset + open + 1 - (user ? 1 : 0);
+        std::size_t const inner_at = offset + deref_shift(fetch, open);
         std::string_view inside = fetch.substr(open + 1);
         std::size_t const close = inside.rfind(')');
         if (close == inside.npos)
@@ -1296,10 +1340,10 @@ private:
 
     /// finalize_fetch_insn(): what the type needs from the fetch.
     bool finish_arg(trace_arg_view const& arg, std::string_view type_text, bool has_type,
-                    std::size_t body_at, int ops) noexcept
+                    std::size_t body_at, std::size_t shift, int ops) noexcept
     {
         using k = fetch_type_kind;
-        std::size_t const type_at = has_type ? at(type_text) : body_at;
+        std::size_t const type_at = (has_type ? at(type_text) : body_at) + shift;
         bool const is_btf = arg.base == fetch_base::btf;
         bool const from_memory = !arg.derefs.empty() || arg.base == fetch_base::memory ||
                                  arg.base == fetch_base::file_offset ||
@@ -1311,7 +1355,12 @@ private:
             arg.base != fetch_base::comm && arg.base != fetch_base::string &&
             arg.base != fetch_base::event_field)
             return fail(type_at, "BAD_STRING", "string accepts only memory argument", "type");
-        if (arg.type.array_count != 0 && !is_btf && !from_memory)
+        // An array is read from kernel memory, or as strings (a user-memory read of an
+        // array of integers is refused).
+        bool const user_last = !arg.derefs.empty() && arg.derefs.back().user;
+        bool const string_array = kind == k::string || kind == k::user_string;
+        if (arg.type.array_count != 0 && !is_btf && !string_array &&
+            (!from_memory || user_last))
             return fail(type_at, "BAD_STRING", "string accepts only memory argument", "type");
 
         if (kind == k::bitfield) {
@@ -1338,7 +1387,7 @@ private:
             total += kind == k::bitfield ? 1 : 0;
             total += arg.type.array_count != 0 ? 1 : 0;
             if (total > fetch_insn_slots)
-                return fail(body_at, "TOO_MANY_OPS", "dereference is too much nested",
+                return fail(body_at + shift, "TOO_MANY_OPS", "dereference is too much nested",
                             "argument");
         }
         return true;
@@ -1354,6 +1403,10 @@ private:
     bool entry_or_exit_ = false; ///< the place is a function entry or exit ($argN, BTF)
     bool used_all_args_ = false; ///< "$arg*" was seen
     bool named_like_default_ = false; ///< an argument was named "arg..." explicitly
+    std::string_view deferred_name_;  ///< `[GROUP/]EVENT`, checked after the place
+    std::size_t deferred_name_at_ = 0;
+    bool deferred_group_only_ok_ = false;
+    bool has_deferred_name_ = false;
     parse_error error_{};
 };
 

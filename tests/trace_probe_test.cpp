@@ -176,6 +176,14 @@ BOOST_AUTO_TEST_CASE(a_uprobe_return_suffix_becomes_an_r_line)
     BOOST_TEST(synthesize(*ev) == "r:grp/ev /bin/sh:0x1178 $retval");
 }
 
+BOOST_AUTO_TEST_CASE(a_removal_keeps_the_return_suffix_of_its_place)
+{
+    auto const ev = parse_trace_probe("-:ev /bin/sh:1078%return", trace_kind::automatic);
+    BOOST_TEST_REQUIRE(ev.has_value());
+    BOOST_TEST(ev->remove);
+    BOOST_TEST(synthesize(*ev) == "-:ev /bin/sh:0x436%return");
+}
+
 BOOST_AUTO_TEST_CASE(maxactive_on_a_kprobe_entry_is_rejected_at_the_digits)
 {
     auto const ev = parse_trace_probe("p100 vfs_read", trace_kind::kprobe);

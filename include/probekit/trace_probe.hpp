@@ -302,6 +302,8 @@ void synthesize_trace_probe(basic_trace_probe_event<Strings> const& ev, std::str
             w.put(p.path);
             w.put(':');
             w.hex(p.address);
+            if (ev.remove && ev.retprobe) // no 'r' to say it
+                w.put("%return");
             if (p.has_ref_ctr) {
                 w.put('(');
                 w.hex(p.ref_ctr_offset);
@@ -330,6 +332,8 @@ void synthesize_trace_probe(basic_trace_probe_event<Strings> const& ev, std::str
                 w.put(p.symbol);
                 w.put('+');
                 w.dec(p.offset);
+                if (ev.remove && ev.retprobe)
+                    w.put("%return");
             }
             break;
         }

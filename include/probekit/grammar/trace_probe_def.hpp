@@ -349,10 +349,19 @@ private:
         word_marks marks;
         std::size_t j = i;
 #if defined(__SSE2__)
-        // 16 bytes at a time while they are there: one compare per special character,
-        // and the first (or last) match of each from the bit masks.
-        while (j + 16 <= size) {
-            __m128i const chunk = _mm_loadu_si128(reinterpret_cast<__m128i const*>(data + j));
+        // 16 bytes at a time: one compare per special character, and the first (or last)
+        // match of each from the bit masks. The last bytes of the line are copied into a
+        // chunk padded with blanks, so no word ends in a byte-by-byte loop.
+        while (j < size) {
+            __m128i chunk;
+            if (j + 16 <= size) {
+                chunk = _mm_loadu_si128(reinterpret_cast<__m128i const*>(data + j));
+            } else {
+                alignas(16) char padded[16];
+                std::memset(padded, ' ', sizeof padded);
+                std::memcpy(padded, data + j, size - j);
+                chunk = _mm_load_si128(reinterpret_cast<__m128i const*>(padded));
+            }
             auto const mask_of = [&](char c) {
                 return static_cast<unsigned>(
                     _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(c))));
@@ -389,7 +398,11 @@ private:
             }
             j += 16;
         }
-#endif
+        j = std::min(j, size);
+        marks_ = marks;
+        pos_ = j;
+        return std::string_view(data + i, j - i);
+#else
         for (; j < size; ++j) {
             std::uint8_t const cls = word_table[static_cast<unsigned char>(data[j])];
             if (cls == c_plain)
@@ -412,6 +425,7 @@ private:
         marks_ = marks;
         pos_ = j;
         return std::string_view(data + i, j - i);
+#endif
     }
 
     std::size_t at(std::string_view piece) const noexcept

@@ -63,9 +63,12 @@ boost::json::object to_json(perf_probe_view const& event, std::string_view group
                                                                                  : "file";
     if (p.naming != event_naming::none) {
         point["group"] = std::string(p.group.empty() ? group : p.group);
-        point["event"] = p.naming == event_naming::given
-                             ? std::string(p.event)
-                             : std::string(p.function) + "_L" + std::to_string(p.line);
+        std::string event(p.event);
+        if (p.naming == event_naming::from_line) {
+            append_event_name(event, p.function);
+            event += "_L" + std::to_string(p.line);
+        }
+        point["event"] = std::move(event);
         point["event_naming"] = p.naming == event_naming::given ? "given" : "from_line";
     }
     if (p.has_function)

@@ -125,6 +125,30 @@ inline std::string default_group_for_target(std::string_view path)
     return group;
 }
 
+/// Appends an event name made from `function` that the kernel accepts: perf's `FUNC_L<line>`
+/// uses the function as written, which fails for C++ scopes, globs or escapes. Escapes are
+/// resolved, `::` becomes one '_', any other character outside `[A-Za-z0-9_]` becomes '_',
+/// and a leading digit gets a '_' in front (`ns::f` -> `ns_f`, `operator()` -> `operator__`).
+inline void append_event_name(std::string& out, std::string_view function)
+{
+    auto const is_ident_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    };
+    bool first = true;
+    for (std::size_t i = 0; i < function.size(); ++i) {
+        char c = function[i];
+        if (c == '\\' && i + 1 < function.size())
+            c = function[++i]; // the character the escape stands for
+        else if (c == ':' && i + 1 < function.size() && function[i + 1] == ':')
+            ++i;
+        if (first && c >= '0' && c <= '9')
+            out.push_back('_');
+        first = false;
+        out.push_back(is_ident_char(c) ? c : '_');
+    }
+}
+
 /// Fills in what perf's conversion fills in before it writes the cache: the target's
 /// default group, and the name `FUNC_L<line>` made at parse time. SDT references and
 /// unnamed events are left alone.
@@ -136,7 +160,9 @@ inline void apply_default_names(perf_probe_event& event, std::string_view defaul
     if (p.group.empty())
         p.group = default_group;
     if (p.naming == event_naming::from_line) {
-        p.event = p.function + "_L" + std::to_string(p.line);
+        p.event.clear();
+        append_event_name(p.event, p.function);
+        p.event += "_L" + std::to_string(p.line);
         p.naming = event_naming::given;
     }
 }
@@ -160,6 +186,28 @@ inline std::string_view shortened_file(std::string_view file)
     return slash == std::string_view::npos ? tail : tail.substr(slash + 1);
 }
 
+/// True if the function form would read back as a file spec: perf takes a point without
+/// `+@%` and with a '.' before its first ';' or ':' for a file (`pp.c;x`, or `a.b::c`). A
+/// `+0` then keeps it a function.
+template <typename Strings>
+bool reads_as_file(basic_probe_point<Strings> const& p)
+{
+    if (p.offset || p.retprobe || p.has_file || p.is_address)
+        return false;
+    std::string_view const function = p.function;
+    bool dot = false;
+    for (std::size_t i = 0; i < function.size(); ++i) {
+        char const c = function[i];
+        if (c == '\\')
+            ++i;
+        else if (c == ':' || c == ';')
+            return dot;
+        else
+            dot = dot || c == '.';
+    }
+    return dot && (p.line || p.has_lazy);
+}
+
 template <typename Strings>
 void append_point(std::string& out, basic_probe_point<Strings> const& p)
 {
@@ -168,6 +216,8 @@ void append_point(std::string& out, basic_probe_point<Strings> const& p)
         if (p.offset) {
             out.push_back('+');
             append_number(out, p.offset);
+        } else if (reads_as_file(p)) {
+            out.append("+0");
         }
         if (p.retprobe)
             out.append("%return");
@@ -237,7 +287,8 @@ void synthesize_perf_probe(basic_perf_probe_event<Strings> const& event, std::st
             if (p.naming == event_naming::given) {
                 out.append(p.event);
             } else {
-                out.append(p.function).append("_L");
+                append_event_name(out, p.function);
+                out.append("_L");
                 detail::append_number(out, p.line);
             }
             out.push_back('=');

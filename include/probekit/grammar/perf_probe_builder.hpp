@@ -65,8 +65,10 @@ inline point_shape read_point_shape(char const* it, char const* last) noexcept
         auto const kind = point_byte_classes[static_cast<unsigned char>(c)];
         if (kind == blank)
             break;
-        if (kind == backslash) {
-            it += last - it > 1 ? 1 : 0;
+        if (kind == backslash) { // escapes the next character, unless that is a blank
+            bool const escapes_next =
+                last - it > 1 && point_byte_classes[static_cast<unsigned char>(it[1])] != blank;
+            it += escapes_next ? 1 : 0;
             continue;
         }
         if (!name_separator_seen && (kind == separator || kind == equals)) {
@@ -327,6 +329,25 @@ private:
         return true;
     }
 
+    /// Length of the name `append_event_name(function) + "_L" + line` will make.
+    static std::size_t line_name_length(std::string_view function, std::uint64_t line) noexcept
+    {
+        std::size_t length = 2; // "_L"
+        for (; line; line /= 10)
+            ++length;
+        bool first = true;
+        for (std::size_t i = 0; i < function.size(); ++i, ++length) {
+            char c = function[i];
+            if (c == '\\' && i + 1 < function.size())
+                c = function[++i];
+            else if (c == ':' && i + 1 < function.size() && function[i + 1] == ':')
+                ++i;
+            length += first && c >= '0' && c <= '9'; // a leading digit gets a '_'
+            first = false;
+        }
+        return length;
+    }
+
     static bool is_c_varname(std::string_view var) noexcept
     {
         if (var.empty())
@@ -389,10 +410,15 @@ inline bool perf_probe_builder::finish_point(char const* where) noexcept
         return fail(failures_.begin, "function, source file or address",
                     "a probe point needs a function, a file or an address");
 
-    // perf names `FUNC:LINE` at parse time, which the cache relies on.
+    // perf names `FUNC:LINE` at parse time, which the cache relies on. A name the kernel
+    // would refuse as too long is refused here, where the user can still give one.
     if (p.naming == event_naming::none && p.has_function && p.line && !p.has_lazy &&
-        !p.offset)
+        !p.offset) {
+        if (line_name_length(p.function, p.line) > max_name_length)
+            return fail(failures_.begin, "a shorter function name, or EVENT= before it",
+                        "the event name FUNC_L<line> would be longer than 63 characters");
         point_.naming = event_naming::from_line;
+    }
     return true;
 }
 

@@ -109,7 +109,7 @@ struct command_class;
 
 // e.g. "%sdt_myprov:myev@/bin/app", "sdt_myprov:myev"
 inline auto const sdt_text = x3::raw[scan<";=@+%", escapes>];
-inline auto const sdt_group_text = x3::raw[scan<":;=@+%", escapes>];
+inline auto const sdt_group_text = x3::raw[scan<":;=@+%", escapes | at_least_one>];
 inline auto const sdt_point_def =
     x3::eps[on_mark<&perf_probe_builder::start_sdt>{}] >> -x3::lit('%') >>
     -(&(sdt_group_text >> ':') >> sdt_group_text[on_text<&perf_probe_builder::set_group>{}] >>
@@ -156,12 +156,13 @@ inline auto const file_spec_ahead = x3::eps[when<&perf_probe_builder::is_file_sp
 
 // `a::b` is a C++ scope, never a line number
 inline auto const head_text = x3::raw[scan<";:+@%", escapes | cxx_scope>];
+inline auto const file_head_text = x3::raw[scan<";:+@%", escapes>];
 inline auto const address = hex_prefix >>
                             must("hexadecimal address", "invalid absolute address")[hex_u64] >>
                             must("end of the address", "invalid absolute address")
                                 [token_end<";:+@%">];
 inline auto const head_def =
-    (file_spec_ahead >> head_text[on_text<&perf_probe_builder::set_file_head>{}]) |
+    (file_spec_ahead >> file_head_text[on_text<&perf_probe_builder::set_file_head>{}]) |
     (&hex_prefix >> x3::raw[address][on_text<&perf_probe_builder::set_address>{}]) |
     head_text[on_text<&perf_probe_builder::set_function>{}];
 

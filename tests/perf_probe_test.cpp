@@ -229,6 +229,35 @@ BOOST_AUTO_TEST_CASE(cxx_scopes_are_part_of_the_function_name)
     BOOST_TEST(event->point.line == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(names_made_from_cxx_functions_are_valid_identifiers)
+{
+    auto const event = probekit::parse_perf_probe("ns::Counter::bump:3");
+    BOOST_TEST_REQUIRE(event.has_value());
+    BOOST_TEST(probekit::synthesize_perf_probe(*event) ==
+               "probe:ns_Counter_bump_L3=ns::Counter::bump:3");
+}
+
+BOOST_AUTO_TEST_CASE(a_generated_name_over_63_characters_is_refused_at_parse_time)
+{
+    std::string const function(62, 'f');
+    auto const event = probekit::parse_perf_probe(function + ":1");
+    BOOST_TEST_REQUIRE(!event.has_value());
+    BOOST_TEST(event.error().offset == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_dotted_function_keeps_a_zero_offset_so_it_does_not_read_as_a_file)
+{
+    auto const event = probekit::parse_perf_probe("pp.c+;pattern");
+    BOOST_TEST_REQUIRE(event.has_value());
+    BOOST_TEST(event->point.function == "pp.c");
+    auto const canonical = probekit::synthesize_perf_probe(*event);
+    BOOST_TEST(canonical == "pp.c+0;pattern");
+    auto const again = probekit::parse_perf_probe(canonical);
+    BOOST_TEST_REQUIRE(again.has_value());
+    BOOST_TEST(again->point.function == "pp.c");
+    BOOST_TEST(!again->point.has_file);
+}
+
 BOOST_AUTO_TEST_CASE(sdt_references_take_a_group_an_event_and_a_target)
 {
     auto const event = probekit::parse_perf_probe("%sdt_myprov:myev@/opt/app/bin/app");

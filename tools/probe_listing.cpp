@@ -8,6 +8,7 @@
 
 #ifdef PROBEKIT_HAS_LIBDW
 #include <probekit/dwarf/debuginfo.hpp>
+#include <probekit/dwarf/address_lookup.hpp>
 #include <probekit/dwarf/arg_hook.hpp>
 #include <probekit/dwarf/libdw_resolver.hpp>
 #include <probekit/dwarf/line_finder.hpp>
@@ -19,6 +20,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <map>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -27,16 +30,129 @@
 
 namespace probekit::cli {
 
-int list_events(std::string const&)
+namespace {
+
+/// perf's event filter: `[GROUP:]EVENT` globs, matched against "GROUP:EVENT".
+std::optional<strfilter> event_filter(std::string const& text)
 {
-    std::fputs("probekit: error: -l is not built yet\n", stderr);
-    return exit_environment;
+    std::string const full = text.empty() ? "*" : text;
+    auto f = parse_strfilter(full.find(':') == std::string::npos ? "*:" + full : full);
+    if (!f)
+        return std::nullopt;
+    return std::move(*f);
 }
 
-int delete_events(std::vector<std::string> const&, bool)
+/// The kernel's lines, sorted as perf sorts them (as text), with their parsed fields.
+std::optional<std::vector<std::pair<std::string, tracefs_event>>> sorted_uprobes()
 {
-    std::fputs("probekit: error: -d is not built yet\n", stderr);
-    return exit_environment;
+    std::ifstream in(tracefs_uprobes().path());
+    if (!in)
+        return std::nullopt;
+    std::vector<std::pair<std::string, tracefs_event>> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        tracefs_event ev;
+        if (split_tracefs_line(line, ev))
+            out.emplace_back(line, std::move(ev));
+    }
+    std::sort(out.begin(), out.end(),
+              [](auto const& a, auto const& b) { return a.first < b.first; });
+    out.erase(std::unique(out.begin(), out.end(),
+                          [](auto const& a, auto const& b) { return a.first == b.first; }),
+              out.end());
+    return out;
+}
+
+/// "FUNC:LINE@FILE" for a live uprobe, as perf shows it (or FUNC+OFF, or the raw address).
+std::string describe_uprobe(tracefs_event const& ev)
+{
+#ifdef PROBEKIT_HAS_LIBDW
+    static std::map<std::string, std::optional<dwarf::debuginfo>> opened;
+    auto it = opened.find(ev.module);
+    if (it == opened.end()) {
+        auto info = dwarf::debuginfo::open(ev.module);
+        it = opened.emplace(ev.module, info ? std::optional(std::move(*info)) : std::nullopt)
+                 .first;
+    }
+    if (it->second) {
+        auto const& info = *it->second;
+        auto point = dwarf::find_probe_point(info, ev.address + info.text_bias());
+        if (point) {
+            point->retprobe = ev.kind == 'r';
+            return dwarf::describe_point(*point);
+        }
+    }
+#endif
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(ev.address));
+    return buffer;
+}
+
+} // namespace
+
+int list_events(std::string const& filter_text)
+{
+    auto const filter = event_filter(filter_text);
+    if (!filter) {
+        std::fputs("  Error: Failed to list events.\n", stderr);
+        return exit_bad_input;
+    }
+    auto const lines = sorted_uprobes();
+    if (!lines)
+        return exit_ok; // no tracefs: nothing to list, as perf
+    for (auto const& [text, ev] : *lines) {
+        std::string const name = ev.group + ":" + ev.event;
+        if (!filter->match(name))
+            continue;
+        std::printf("  %-20s (on %s in %s", name.c_str(), describe_uprobe(ev).c_str(),
+                    ev.module.c_str());
+        if (!ev.args.empty()) {
+            std::printf(" with");
+            for (auto const& arg : ev.args)
+                std::printf(" %s", arg.substr(0, arg.find('=')).c_str());
+        }
+        std::printf(")\n");
+    }
+    return exit_ok;
+}
+
+int delete_events(std::vector<std::string> const& filters, bool quiet)
+{
+    std::string joined;
+    for (auto const& f : filters)
+        joined += (joined.empty() ? "" : "|") + (f.find(':') == std::string::npos ? "*:" + f : f);
+    auto const filter = event_filter(joined);
+    auto const lines = sorted_uprobes();
+    if (!filter || !lines) {
+        std::fputs("  Error: Failed to delete events.\n", stderr);
+        return exit_bad_input;
+    }
+    std::vector<std::pair<std::string, std::string>> victims;
+    for (auto const& [text, ev] : *lines) {
+        std::pair<std::string, std::string> key{ev.group, ev.event};
+        if (filter->match(ev.group + ":" + ev.event) &&
+            std::find(victims.begin(), victims.end(), key) == victims.end())
+            victims.push_back(std::move(key));
+    }
+    if (victims.empty()) {
+        std::string shown;
+        for (auto const& f : filters)
+            shown += (shown.empty() ? "" : "|") + f;
+        std::fprintf(stderr, "\"%s\" does not hit any event.\n"
+                             "  Error: Failed to delete events.\n", shown.c_str());
+        return exit_bad_input;
+    }
+    tracefs_uprobes sink;
+    for (auto const& [group, event] : victims) {
+        if (!sink.remove(group, event)) {
+            std::fprintf(stderr, "Failed to delete event: %s\n  Error: Failed to delete events.\n",
+                         std::strerror(sink.errno_value()));
+            return exit_environment;
+        }
+        if (!quiet)
+            std::fprintf(stderr, "Removed event: %s:%s\n", group.c_str(), event.c_str());
+    }
+    return exit_ok;
 }
 
 #ifdef PROBEKIT_HAS_LIBDW

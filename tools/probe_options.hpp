@@ -109,6 +109,9 @@ inline std::optional<probe_options> parse_probe_options(arguments args)
             continue;
         }
 
+        // perf's optional values (-l, -F) also take a following word that is no option.
+        if (found->value == 2 && !value && i + 1 < args.size() && args[i + 1][0] != '-')
+            value = std::string(args[++i]);
         if (found->value == 1 && !value) {
             if (i + 1 >= args.size())
                 return fail(" Error: switch `" + name_of(*found) + "' requires a value");

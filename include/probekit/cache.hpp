@@ -24,6 +24,7 @@
 
 #include <boost/intrusive/slist.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <span>
 #include <string_view>
@@ -101,9 +102,10 @@ public:
             joined.append(e.group).append(":").append(e.event);
             return filter.match(joined);
         }
-        std::memcpy(stack, e.group.data(), e.group.size());
+        // std::copy, not memcpy: an entry named `ev=...` has an empty (null) group.
+        std::copy(e.group.begin(), e.group.end(), stack);
         stack[e.group.size()] = ':';
-        std::memcpy(stack + e.group.size() + 1, e.event.data(), e.event.size());
+        std::copy(e.event.begin(), e.event.end(), stack + e.group.size() + 1);
         return filter.match({stack, n});
     }
 

@@ -265,6 +265,7 @@ inline std::optional<parse_error> convert_spec(std::string_view spec, sdt_arch a
         arg.fetch.type = size_type(size);
         op = spec.substr(at + 1);
     }
+    // LIMITATION(L-070): no powerpc conversion; other architectures skip every operand.
     arg.why = arch == sdt_arch::x86_64    ? x86_operand(op, arg.fetch)
               : arch == sdt_arch::aarch64 ? aarch64_operand(op, arg.fetch)
                                           : "perf converts SDT operands of x86-64 and "

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <fcntl.h>
 #include <unistd.h>
 #include <vector>
 
@@ -118,18 +119,17 @@ private:
 
     result<bool> write(std::string const& command)
     {
-        // One write(2) per command: the kernel parses each write as one definition. Not
-        // fopen("a"): glibc seeks to the end first, which tracefs refuses with EINVAL.
+        // One write(2) per command: the kernel parses each write as one definition.
         int const fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
         if (fd < 0) {
             errno_ = errno;
             return io_error("cannot open uprobe_events for writing");
         }
         std::string const line = command + "\n";
-        bool const ok = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
-        errno_ = ok ? 0 : errno;
+        ssize_t const n = ::write(fd, line.data(), line.size());
+        errno_ = n == static_cast<ssize_t>(line.size()) ? 0 : errno;
         ::close(fd);
-        if (!ok)
+        if (errno_ != 0)
             return io_error("the kernel rejected the trace command");
         return true;
     }

@@ -84,6 +84,9 @@ public:
         }
     }
 
+    /// `.text`'s (sh_addr - sh_offset): a uprobe offset plus this is a link-time address.
+    std::uint64_t text_bias() const noexcept { return text_bias_; }
+
     /// The DWARF address of a link-time address (they differ only by libdwfl's bias).
     Dwarf_Addr to_dwarf(std::uint64_t vaddr) const noexcept { return vaddr; }
 

@@ -86,6 +86,7 @@ inline std::string_view bounded(char const* text, char const* end) noexcept
 inline result<sdt_note> decode_note(Elf* elf, char const* desc, std::size_t len,
                                     std::size_t where)
 {
+    // LIMITATION(L-072): the 32-bit layout is decoded but no 32-bit fixture tests it.
     bool const is32 = gelf_getclass(elf) == ELFCLASS32;
     std::size_t const word = is32 ? 4 : 8;
     if (len < 3 * word + 3)
@@ -127,6 +128,7 @@ inline result<sdt_note> decode_note(Elf* elf, char const* desc, std::size_t len,
 }
 
 /// perf's address arithmetic, in the width of the file's class.
+// LIMITATION(L-071): one offset-to-address difference is assumed, as perf assumes it.
 inline void place_note(sdt_note& note, Elf* elf, std::size_t shstrndx) noexcept
 {
     std::uint64_t const mask = note.is32 ? 0xffffffffu : ~std::uint64_t{0};

@@ -145,6 +145,16 @@ inline std::uint64_t simple_strtoul(std::string_view s, std::size_t& used) noexc
 
 inline constexpr bool is_digit_char(char c) noexcept { return c >= '0' && c <= '9'; }
 
+/// `s.find(c, from)` for the short pieces of a word, where a call to memchr costs more
+/// than the search.
+inline std::size_t find_in(std::string_view s, char c, std::size_t from = 0) noexcept
+{
+    for (std::size_t i = from; i < s.size(); ++i)
+        if (s[i] == c)
+            return i;
+    return std::string_view::npos;
+}
+
 // --- X3 parsers for the pieces ------------------------------------------------------------
 /// Runs `p` over all of `s`; true only if it matched every byte.
 template <typename Parser, typename Attribute>
@@ -496,7 +506,7 @@ private:
         case 't': by_letter = trace_kind::tprobe; break;
         case '-':
             if (head.size() < 2 || head[1] != ':')
-                return fail(1, {}, "a removal is written '-:[GROUP/]EVENT'", "':'");
+                return fail(at(head) + 1, {}, "a removal is written '-:[GROUP/]EVENT'", "':'");
             if (place.empty())
                 by_letter = trace_kind::automatic;
             else if (place.find('/') != place.npos && place.find(':') != place.npos)
@@ -509,7 +519,7 @@ private:
                 kind_ = by_letter;
             return true;
         default:
-            return fail(0, {}, "a trace command starts with p, r, e, f, t or '-:'",
+            return fail(at(head), {}, "a trace command starts with p, r, e, f, t or '-:'",
                         "command letter");
         }
         if (kind_ == trace_kind::automatic) {
@@ -520,7 +530,7 @@ private:
                               ? (kind_ == trace_kind::kprobe || kind_ == trace_kind::uprobe)
                               : kind_ == by_letter;
         if (!fits)
-            return fail(0, {}, "the command letter does not fit the kind of probe",
+            return fail(at(head), {}, "the command letter does not fit the kind of probe",
                         "command letter");
         return true;
     }
@@ -533,7 +543,8 @@ private:
         if (!parse_event_name(head.substr(2), 2, false))
             return false;
         if (ev.event.empty())
-            return fail(2, "NO_EVENT_NAME", "a removal needs an event name", "event name");
+            return fail(at(head) + 2, "NO_EVENT_NAME", "a removal needs an event name",
+                        "event name");
         if (place.empty()) {
             ev.has_place = false;
             return true;
@@ -558,29 +569,30 @@ private:
             return true;
         }
 
-        std::size_t const colon = head.find(':', 1);
+        std::size_t const colon = find_in(head, ':', 1);
         std::string_view const between =
             head.substr(1, (colon == head.npos ? head.size() : colon) - 1);
         if (!between.empty() && is_digit(between[0])) {
             // e.g. "r100": maxactive, for return probes only
             if (kind_ == trace_kind::tprobe)
-                return fail(1, "BAD_MAXACT_TYPE", "maxactive is only for return probes",
+                return fail(at(head) + 1, "BAD_MAXACT_TYPE", "maxactive is only for return probes",
                             "':' or a blank");
             if (kind_ == trace_kind::kprobe && letter == 'p')
-                return fail(1, "MAXACT_NO_KPROBE", "maxactive is only for kretprobes",
+                return fail(at(head) + 1, "MAXACT_NO_KPROBE", "maxactive is only for kretprobes",
                             "':' or a blank");
             if (kind_ == trace_kind::eprobe)
-                return fail(1, "BAD_MAXACT", "an event probe takes no maxactive", "':'");
+                return fail(at(head) + 1, "BAD_MAXACT", "an event probe takes no maxactive", "':'");
             std::uint64_t maxactive = 0;
             if (between.size() > max_event_name_len - 1 || !kstrtoull(between, 0, maxactive) ||
                 maxactive == 0 || maxactive > UINT_MAX)
-                return fail(1, "BAD_MAXACT", "invalid maxactive number", "maxactive number");
+                return fail(at(head) + 1, "BAD_MAXACT", "invalid maxactive number",
+                            "maxactive number");
             if (maxactive > maxactive_max)
-                return fail(1, "MAXACT_TOO_BIG", "maxactive is too big (at most 4096)",
+                return fail(at(head) + 1, "MAXACT_TOO_BIG", "maxactive is too big (at most 4096)",
                             "maxactive number");
             ev.maxactive = static_cast<std::uint32_t>(maxactive);
         } else if (!between.empty() && kind_ != trace_kind::kprobe) {
-            return fail(1, "BAD_MAXACT", "invalid maxactive number", "':' or a blank");
+            return fail(at(head) + 1, "BAD_MAXACT", "invalid maxactive number", "':' or a blank");
         }
         // kprobes ignore other text before ':' (the kernel looks for the first ':').
         if (colon == head.npos)
@@ -603,12 +615,13 @@ private:
 
     /// traceprobe_parse_event_name(): `[GROUP/]EVENT`, or `GROUP.EVENT` when there is no
     /// '/'. `group_only_ok`: `GROUP/` alone lets the kernel name the event (uprobes).
-    bool parse_event_name(std::string_view name, std::size_t offset, bool group_only_ok) noexcept
+    bool parse_event_name(std::string_view name, std::size_t, bool group_only_ok) noexcept
     {
+        std::size_t const offset = at(name); // the line may open with blanks
         auto& ev = sink_.event;
-        std::size_t slash = name.find('/');
+        std::size_t slash = find_in(name, '/');
         if (slash == name.npos)
-            slash = name.find('.');
+            slash = find_in(name, '.');
         std::size_t event_at = offset;
         if (slash != name.npos) {
             if (slash == 0)
@@ -1000,9 +1013,9 @@ private:
     {
         trace_type type;
         if (has_type) {
-            if (std::size_t const open = type_text.find('['); open != type_text.npos) {
+            if (std::size_t const open = find_in(type_text, '['); open != type_text.npos) {
                 std::string_view const inside = type_text.substr(open + 1);
-                std::size_t const close = inside.find(']');
+                std::size_t const close = find_in(inside, ']');
                 if (close == inside.npos)
                     return fail(at(inside) + inside.size(), "ARRAY_NO_CLOSE",
                                 "array is not closed", "']'");
@@ -1025,6 +1038,7 @@ private:
 
         // $comm and immediate strings are strings, and nothing else.
         if (kind_ != trace_kind::eprobe &&
+            !fetch.empty() && (fetch[0] == '$' || fetch[0] == '\\') &&
             (fetch == "$comm" || fetch == "$COMM" || fetch.starts_with("\\\""))) {
             if (type.array_count != 0 || (has_type && type_text != "string"))
                 return fail(type_at, "NEED_STRING_TYPE",

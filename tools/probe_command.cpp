@@ -18,13 +18,19 @@
 #include <probekit/dwarf/debuginfo.hpp>
 #include <probekit/dwarf/arg_hook.hpp>
 #include <probekit/dwarf/libdw_resolver.hpp>
+#include <probekit/cache/build_id_dir.hpp>
+#include <probekit/cache/lookup.hpp>
+#include <probekit/cache/record.hpp>
+#include <probekit/sdt_lookup.hpp>
 #endif
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <optional>
 #include <vector>
 
 namespace probekit::cli {
@@ -91,15 +97,30 @@ std::optional<std::vector<perf_probe_event>> parse_specs(std::vector<std::string
 }
 
 #ifdef PROBEKIT_HAS_LIBDW
-/// "  grp:ev             (on SPEC in MODULE with ARGS)", as perf shows an added event.
-void show_added(probe_definition const& d, perf_probe_event const& event)
+/// The point as perf shows it after "on": `area:3@demo.c`, or `%EVENT` for a reference.
+std::string shown_point(perf_probe_event const& event)
 {
+    if (event.point.is_sdt)
+        return "%" + std::string(event.point.event);
     perf_probe_event point_only;
     point_only.point = event.point;
     point_only.point.naming = event_naming::none;
-    std::string point = synthesize_perf_probe(point_only, "");
-    std::string line = "  " + d.group + ":" + d.event;
-    std::fprintf(stderr, "%-22s (on %s in %s", line.c_str(), point.c_str(), d.module.c_str());
+    return synthesize_perf_probe(point_only, "");
+}
+
+/// One event written (or, with -n, that would have been), for perf's report.
+struct added_event {
+    std::string group;
+    std::string event;
+    std::size_t command = 0; ///< index of the perf-probe command it came from
+};
+
+/// "  grp:ev             (on SPEC in MODULE with ARGS)", as perf shows an added event.
+void show_added(added_event const& a, perf_probe_event const& event, std::string const& module)
+{
+    std::string const line = "  " + a.group + ":" + a.event;
+    std::fprintf(stderr, "%-22s (on %s in %s", line.c_str(), shown_point(event).c_str(),
+                 module.c_str());
     if (!event.args.empty()) {
         std::fputs(" with", stderr);
         for (auto const& arg : event.args) {
@@ -116,15 +137,15 @@ void show_added(probe_definition const& d, perf_probe_event const& event)
 
 /// perf's report after -a: one line per event name, then how to use the last one.
 void report_added(std::vector<perf_probe_event> const& events,
-                  std::vector<std::pair<probe_definition, std::size_t>> const& added)
+                  std::vector<added_event> const& added, std::string const& module)
 {
     std::fprintf(stderr, "Added new event%s\n", added.size() > 1 ? "s:" : ":");
     std::string last, group;
-    for (auto const& [d, index] : added) {
-        if (d.event == last)
+    for (auto const& a : added) {
+        if (a.event == last)
             continue;
-        last = d.event, group = d.group;
-        show_added(d, events[index]);
+        last = a.event, group = a.group;
+        show_added(a, events[a.command], module);
     }
     if (!last.empty())
         std::fprintf(stderr,
@@ -133,41 +154,238 @@ void report_added(std::vector<perf_probe_event> const& events,
                      group.c_str(), last.c_str());
 }
 
+/// One command's trace commands before they are written: resolved through DWARF, or
+/// taken as stored from the probe cache or the binary's SDT notes.
+struct planned_command {
+    std::optional<dwarf::resolution> found; ///< DWARF; else `stored`
+    std::vector<trace_probe_event> stored;
+};
+
+/// The opened debuginfo and its resolver, made only when a command needs DWARF: a cached
+/// or SDT probe is defined without reading debuginfo (the point of the cache).
+class dwarf_session {
+public:
+    dwarf_session(std::string module, bool allow_suffix, std::vector<std::string> existing)
+        : module_(std::move(module)), allow_suffix_(allow_suffix),
+          existing_(std::move(existing))
+    {
+    }
+
+    /// nullptr (after perf's message) when the binary's debuginfo cannot be opened.
+    probe_session<dwarf::libdw_resolver>* get()
+    {
+        if (session_)
+            return &*session_;
+        auto info = dwarf::debuginfo::open(module_);
+        if (!info) {
+            std::fprintf(stderr, "Failed to open %s\n", module_.c_str());
+            return nullptr;
+        }
+        info_.emplace(std::move(*info));
+        resolver_.emplace(*info_, module_);
+        hook_.emplace(*info_);
+        resolver_->set_arg_hook(*hook_);
+        session_.emplace(*resolver_, default_group_for_target(module_));
+        session_->naming().allow_suffix = allow_suffix_;
+        session_->naming().existing = existing_;
+        return &*session_;
+    }
+
+    dwarf::libdw_arg_hook& hook() { return *hook_; }
+
+    /// The session if a command needed DWARF, else nullptr.
+    probe_session<dwarf::libdw_resolver>* get_if_open()
+    {
+        return session_ ? &*session_ : nullptr;
+    }
+
+private:
+    std::string module_;
+    bool allow_suffix_;
+    std::vector<std::string> existing_;
+    std::optional<dwarf::debuginfo> info_;
+    std::optional<dwarf::libdw_resolver> resolver_;
+    std::optional<dwarf::libdw_arg_hook> hook_;
+    std::optional<probe_session<dwarf::libdw_resolver>> session_;
+};
+
+/// Parses stored trace commands (cache lines are perf's synthesis of uprobe lines).
+std::optional<std::vector<trace_probe_event>> parse_stored(std::vector<std::string> const& lines)
+{
+    std::vector<trace_probe_event> out;
+    for (auto const& line : lines) {
+        auto ev = parse_trace_probe(std::string_view(line), trace_kind::uprobe);
+        if (!ev) {
+            std::fprintf(stderr, "probekit: warning: cache: unreadable trace command '%s': %s\n",
+                         line.c_str(), ev.error().message.data());
+            return std::nullopt;
+        }
+        out.push_back(std::move(*ev));
+    }
+    return out;
+}
+
+/// Where one command's probes go: an SDT or cached-event reference from the cache or the
+/// notes (never DWARF, as in perf), an equal cached command, else DWARF.
+std::optional<planned_command> plan_command(perf_probe_event const& event,
+                                            std::string const& module,
+                                            build_id_dir const& dir, dwarf_session& dwarf)
+{
+    planned_command plan;
+    if (event.point.is_sdt) {
+        auto found = find_sdt_events(module, event.point.group, event.point.event, &dir);
+        if (!found) {
+            std::fprintf(stderr, "probekit: error: %s: %s\n", module.c_str(),
+                         found.error().message.data());
+            return std::nullopt;
+        }
+        if (found->empty())
+            return std::nullopt; // perf says no more than "Failed to add events"
+        plan.stored = std::move(*found);
+        return plan;
+    }
+
+    std::string const spec = synthesize_perf_probe(event, default_group_for_target(module));
+    if (auto lines = find_cached_command(dir, module.c_str(), spec))
+        if (auto stored = parse_stored(*lines)) {
+            plan.stored = std::move(*stored);
+            return plan;
+        }
+
+    auto* session = dwarf.get();
+    if (session == nullptr)
+        return std::nullopt;
+    session->clear_diagnostics();
+    auto r = session->resolve(event);
+    std::vector<std::string> fill_messages;
+    if (!r || !dwarf.hook().complete(*r, event, fill_messages)) {
+        print_diagnostics(session->diagnostics());
+        print_diagnostics(fill_messages);
+        return std::nullopt;
+    }
+    plan.found = std::move(*r);
+    return plan;
+}
+
+/// Names a stored trace command as perf names a cached one: its own name, with a `_N`
+/// suffix when that is taken and suffixes are allowed.
+bool name_stored(trace_probe_event& ev, naming_policy const& naming)
+{
+    auto const taken = [&](std::string const& n) {
+        return std::find(naming.existing.begin(), naming.existing.end(), n) !=
+               naming.existing.end();
+    };
+    std::string const base = ev.event;
+    if (!taken(base))
+        return true;
+    if (!naming.allow_suffix) {
+        std::fprintf(stderr,
+                     "Error: event \"%s\" already exists.\n"
+                     " Hint: Remove existing event by 'perf probe -d'\n"
+                     "       or force duplicates by 'perf probe -f'\n"
+                     "       or set 'force=yes' in BPF source.\n",
+                     base.c_str());
+        return false;
+    }
+    for (int i = 1; i < 1024; ++i)
+        if (std::string n = base + "_" + std::to_string(i); !taken(n)) {
+            ev.event = n;
+            return true;
+        }
+    std::fputs("Too many events are on the same function.\n", stderr);
+    return false;
+}
+
+/// What an -a writes, also kept for --cache: one trace command per line.
+struct emitted_command {
+    std::vector<std::string> lines;
+};
+
 /// perf names, then writes (or, for -D, prints) one probe at a time, so a naming error
 /// leaves the probes before it in place.
-int emit_definitions(probe_options const& o, bool define,
-                     probe_session<dwarf::libdw_resolver>& session,
-                     std::vector<perf_probe_event> const& events,
-                     std::vector<dwarf::resolution> const& found)
-{
-    tracefs_uprobes sink;
-    std::vector<std::pair<probe_definition, std::size_t>> added;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        for (auto const& loc : found[i].locations) {
-            session.clear_diagnostics();
-            auto d = session.name(events[i], loc, found[i].module);
-            if (!d) {
-                print_diagnostics(session.diagnostics());
-                std::fputs("  Error: Failed to add events.\n", stderr);
-                return exit_bad_input;
-            }
-            std::string const line = synthesize_definition(*d);
-            if (define) {
-                std::printf("%s\n", line.c_str());
-                continue;
-            }
-            if (!o.dry_run && !sink.add(line)) {
-                std::fprintf(stderr, "Failed to write event: %s\n",
-                             std::strerror(sink.errno_value()));
-                std::fputs("  Error: Failed to add events.\n", stderr);
-                return exit_environment;
-            }
-            added.emplace_back(std::move(*d), i);
-        }
+class emitter {
+public:
+    emitter(probe_options const& o, bool define, std::vector<std::string> existing)
+        : o_(o), define_(define)
+    {
+        naming_.existing = std::move(existing);
+        naming_.allow_suffix = define || o.force;
     }
-    if (!define && !o.quiet)
-        report_added(events, added);
-    return exit_ok;
+
+    /// Writes `line` for event `group:event` of command `index`; false on failure.
+    bool emit(std::string const& line, std::string group, std::string event, std::size_t index,
+              emitted_command& out)
+    {
+        if (define_) {
+            std::printf("%s\n", line.c_str());
+            return true;
+        }
+        if (!o_.dry_run && !sink_.add(line)) {
+            std::fprintf(stderr, "Failed to write event: %s\n",
+                         std::strerror(sink_.errno_value()));
+            return false;
+        }
+        out.lines.push_back(line);
+        added_.push_back({std::move(group), std::move(event), index});
+        return true;
+    }
+
+    naming_policy& naming() { return naming_; }
+    std::vector<added_event> const& added() const { return added_; }
+
+private:
+    probe_options const& o_;
+    bool define_;
+    naming_policy naming_;
+    tracefs_uprobes sink_;
+    std::vector<added_event> added_;
+};
+
+bool emit_planned(emitter& out, planned_command& plan, perf_probe_event const& event,
+                  std::size_t index, probe_session<dwarf::libdw_resolver>* session,
+                  emitted_command& emitted)
+{
+    if (!plan.found) {
+        for (auto& ev : plan.stored) {
+            if (!name_stored(ev, out.naming()))
+                return false;
+            std::string line;
+            synthesize_trace_probe(ev, line);
+            if (!out.emit(line, ev.group, ev.event, index, emitted))
+                return false;
+        }
+        return true;
+    }
+    for (auto const& loc : plan.found->locations) {
+        session->clear_diagnostics();
+        session->naming() = out.naming();
+        auto d = session->name(event, loc, plan.found->module);
+        if (!d) {
+            print_diagnostics(session->diagnostics());
+            return false;
+        }
+        if (!out.emit(synthesize_definition(*d), d->group, d->event, index, emitted))
+            return false;
+    }
+    return true;
+}
+
+/// `--cache`: the commands just added, with their trace commands, into the target's
+/// cache (an SDT reference is already there). Like perf, a failure here only warns.
+void record_added(build_id_dir const& dir, std::string const& module,
+                  std::vector<perf_probe_event> const& events,
+                  std::vector<emitted_command> const& emitted)
+{
+    std::vector<cache_record> records;
+    for (std::size_t i = 0; i < events.size(); ++i)
+        if (!events[i].point.is_sdt && !emitted[i].lines.empty())
+            records.push_back({synthesize_perf_probe(events[i], default_group_for_target(module)),
+                               emitted[i].lines});
+    if (records.empty())
+        return;
+    if (auto const r = record_in_cache(dir, module.c_str(), records); !r)
+        std::fprintf(stderr, "Failed to add event to probe cache: %s\n",
+                     r.error().message.data());
 }
 
 int add_or_define(probe_options const& o, bool define)
@@ -185,40 +403,45 @@ int add_or_define(probe_options const& o, bool define)
     auto const module = absolute_target(o.target);
     if (!module)
         return exit_usage;
-    auto info = dwarf::debuginfo::open(*module);
-    if (!info) {
-        std::fprintf(stderr, "Failed to open %s\n  Error: Failed to add events.\n",
-                     module->c_str());
-        return exit_environment;
-    }
-    dwarf::libdw_resolver resolver(*info, *module);
-    dwarf::libdw_arg_hook hook(*info);
-    resolver.set_arg_hook(hook);
-    probe_session session(resolver, default_group_for_target(*module));
-    session.naming().allow_suffix = define || o.force;
+    auto const dir = build_id_dir::from_environment();
+
+    std::vector<std::string> existing;
     if (!define) {
         tracefs_uprobes sink;
         if (auto current = sink.list())
             for (auto const& ev : *current)
-                session.naming().existing.push_back(ev.event);
+                existing.push_back(ev.event);
     }
+    dwarf_session dwarf(*module, define || o.force, existing);
 
     // perf resolves every command before it names or writes any.
-    std::vector<dwarf::resolution> found;
+    std::vector<planned_command> plans;
     for (auto const& event : *events) {
-        auto r = session.resolve(event);
-        std::vector<std::string> fill_messages;
-        if (!r || !hook.complete(*r, event, fill_messages)) {
-            print_diagnostics(session.diagnostics());
-            print_diagnostics(fill_messages);
+        auto plan = plan_command(event, *module, dir, dwarf);
+        if (!plan) {
             std::fputs("  Error: Failed to add events.\n", stderr);
             return exit_bad_input;
         }
-        found.push_back(std::move(*r));
+        plans.push_back(std::move(*plan));
     }
-    if (o.verbose)
-        print_diagnostics(session.diagnostics());
-    return emit_definitions(o, define, session, *events, found);
+    auto* session = dwarf.get_if_open();
+    if (o.verbose && session)
+        print_diagnostics(session->diagnostics());
+
+    emitter out(o, define, existing);
+    std::vector<emitted_command> emitted(events->size());
+    for (std::size_t i = 0; i < events->size(); ++i)
+        if (!emit_planned(out, plans[i], (*events)[i], i, session, emitted[i])) {
+            std::fputs("  Error: Failed to add events.\n", stderr);
+            return exit_bad_input;
+        }
+    if (define)
+        return exit_ok;
+    if (!o.quiet)
+        report_added(*events, out.added(), *module);
+    if (o.cache)
+        record_added(dir, *module, *events, emitted);
+    return exit_ok;
 }
 #else
 int add_or_define(probe_options const&, bool)

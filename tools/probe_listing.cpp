@@ -32,14 +32,20 @@ namespace probekit::cli {
 
 namespace {
 
-/// perf's event filter: `[GROUP:]EVENT` globs, matched against "GROUP:EVENT".
+/// perf's event filter: globs over `[GROUP:]EVENT`.
 std::optional<strfilter> event_filter(std::string const& text)
 {
-    std::string const full = text.empty() ? "*" : text;
-    auto f = parse_strfilter(full.find(':') == std::string::npos ? "*:" + full : full);
+    auto f = parse_strfilter(text.empty() ? "*" : text);
     if (!f)
         return std::nullopt;
     return std::move(*f);
+}
+
+/// perf tries the event name alone first, then "GROUP:EVENT": `myev` and `sdt_*` both
+/// select `sdt_oracle:myev`.
+bool selects_event(strfilter const& filter, tracefs_event const& ev)
+{
+    return filter.match(ev.event) || filter.match(ev.group + ":" + ev.event);
 }
 
 /// The kernel's lines, sorted as perf sorts them (as text), with their parsed fields.
@@ -102,7 +108,7 @@ int list_events(std::string const& filter_text)
         return exit_ok; // no tracefs: nothing to list, as perf
     for (auto const& [text, ev] : *lines) {
         std::string const name = ev.group + ":" + ev.event;
-        if (!filter->match(name))
+        if (!selects_event(*filter, ev))
             continue;
         std::printf("  %-20s (on %s in %s", name.c_str(), describe_uprobe(ev).c_str(),
                     ev.module.c_str());
@@ -120,7 +126,7 @@ int delete_events(std::vector<std::string> const& filters, bool quiet)
 {
     std::string joined;
     for (auto const& f : filters)
-        joined += (joined.empty() ? "" : "|") + (f.find(':') == std::string::npos ? "*:" + f : f);
+        joined += (joined.empty() ? "" : "|") + f;
     auto const filter = event_filter(joined);
     auto const lines = sorted_uprobes();
     if (!filter || !lines) {
@@ -130,7 +136,7 @@ int delete_events(std::vector<std::string> const& filters, bool quiet)
     std::vector<std::pair<std::string, std::string>> victims;
     for (auto const& [text, ev] : *lines) {
         std::pair<std::string, std::string> key{ev.group, ev.event};
-        if (filter->match(ev.group + ":" + ev.event) &&
+        if (selects_event(*filter, ev) &&
             std::find(victims.begin(), victims.end(), key) == victims.end())
             victims.push_back(std::move(key));
     }

@@ -41,7 +41,7 @@ inline void synthesize_definition(probe_definition const& d, std::string& out)
     out += d.group + "/" + d.event + " " + d.module + ":" + address;
     for (auto const& arg : d.location.args) {
         out += ' ';
-        if (!arg.name.empty())
+        if (arg.named || !arg.name.empty())
             out += arg.name + "=";
         out += arg.value;
         if (!arg.type.empty())

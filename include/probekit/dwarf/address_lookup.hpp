@@ -2,6 +2,7 @@
 //
 //   0x11a6 in demo  ->  { function "area", line 3, file "/src/demo.c" }   "area:3@/src/demo.c"
 //
+// C++ functions are named by their linkage name, as perf 6.1 names them.
 // A function's entry is line 0 of it; an address inside an inlined instance is named after
 // the innermost inlined function whose body holds it, or, at an inlined instance's entry,
 // after the call site; an address that starts no line is FUNC+OFFSET.
@@ -34,7 +35,11 @@ inline std::optional<probe_point> find_probe_point(debuginfo const& info, Dwarf_
     Dwarf_Addr base_addr = 0;
     Dwarf_Die scope;
     if (find_real_function(&cu, addr, &scope)) {
-        function = base_function = die_name(&scope);
+        // perf 6.1 names the outer function by its linkage name where it has one
+        // (`_ZN7Counter4bumpEi:2`), to tell overloads apart; inlined ones by DW_AT_name.
+        function = base_function = linkage_name(&scope);
+        if (!function)
+            function = base_function = die_name(&scope);
         if (!function || !entry_pc(&scope, base_addr) ||
             dwarf_decl_line(&scope, &base_line) != 0) {
             line = 0;

@@ -65,7 +65,7 @@ inline arg_options arg_options_for(debuginfo const& info)
 inline fetch_text to_fetch_text(fetch_arg const& arg)
 {
     return {arg.has_name ? arg.name : std::string(), fetch_value_text(arg),
-            arg.has_type ? arg.type : std::string()};
+            arg.has_type ? arg.type : std::string(), arg.has_name};
 }
 
 /// The argument hook; copies share their record of the addresses resolved so far.

@@ -20,10 +20,12 @@ namespace probekit::dwarf {
 
 /// One fetch argument of a resolved probe, as the trace command spells it
 /// (`name=+0(%di):u32`): the name (may be empty), the fetch text, the type (may be empty).
+/// `named` keeps a name written empty (`area =w`), which perf 6.1 prints as `=-28(%bp)`.
 struct fetch_text {
     std::string name;
     std::string value;
     std::string type;
+    bool named = false;
 
     friend bool operator==(fetch_text const&, fetch_text const&) = default;
 };
@@ -92,7 +94,8 @@ inline bool needs_variables(perf_probe_event const& event) noexcept
 /// A verbatim argument (`%di`, `$retval`, `+0(%di):u32`) as perf copies it.
 inline fetch_text verbatim_fetch(probe_arg const& arg)
 {
-    return {arg.has_name ? arg.name : std::string(), arg.var, arg.has_type ? arg.type : ""};
+    return {arg.has_name ? arg.name : std::string(), arg.var, arg.has_type ? arg.type : "",
+            arg.has_name};
 }
 
 } // namespace probekit::dwarf

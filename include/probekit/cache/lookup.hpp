@@ -1,0 +1,51 @@
+// The cache-first step of `perf probe -a/-D`: before any debuginfo is opened, the target's
+// probe cache is asked for the command, and a hit gives its trace commands as stored.
+//
+//   auto lines = probekit::find_cached_command(dir, "/opt/demo/app0", "probe_app0:myev=area w");
+//   // {"p:probe_app0/myev /opt/demo/app0:0x1197 w=-28(%bp):s32"}
+//
+// `spec` is perf's synthesis of the command (`synthesize_perf_probe(event, out, group)`).
+// perf 6.1 also returns an entry whose `GROUP:EVENT` alone matches, whatever the arguments
+// (fault F1); probekit matches the whole command, so a changed argument list is resolved
+// anew. Names alone select entries only through `%[GROUP:]EVENT` (sdt_lookup.hpp).
+#pragma once
+
+#include <probekit/build_id.hpp>
+#include <probekit/cache.hpp>
+#include <probekit/cache/build_id_dir.hpp>
+#include <probekit/store/filesystem.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace probekit {
+
+#ifdef PROBEKIT_HAS_LIBDW // build-ids come through libdw
+/// The trace commands cached for `spec` in the binary at `real_path`, when `dir` caches
+/// that binary (by build-id) and holds an entry with an equal header and at least one
+/// line. Nothing is created or written: a binary that is not cached is a miss.
+inline std::optional<std::vector<std::string>>
+find_cached_command(build_id_dir const& dir, char const* real_path, std::string_view spec)
+{
+    auto const id = read_build_id(real_path);
+    if (!id)
+        return std::nullopt;
+    auto const bin = dir.find(id->hex());
+    if (!bin)
+        return std::nullopt;
+    probe_cache cache{filesystem_store{bin->probes_path()}};
+    if (!cache.load())
+        return std::nullopt; // an unreadable cache is a miss: perf falls back to DWARF
+    auto const* entry = cache.find_command(spec);
+    if (entry == nullptr || entry->kind != entry_kind::user || entry->lines.empty())
+        return std::nullopt;
+    std::vector<std::string> lines;
+    for (auto const& line : entry->lines)
+        lines.emplace_back(line.text);
+    return lines;
+}
+#endif
+
+} // namespace probekit

@@ -26,8 +26,13 @@ public:
     result<resolution> resolve(perf_probe_event const& event)
     {
         auto const& point = event.point;
-        if (!point.has_function || point.line || point.has_lazy || needs_variables(event))
+        if (!point.has_function || point.line || point.has_lazy || needs_variables(event)) {
+            // perf's words, so that users know what to install.
+            diagnostics_.push_back("The " + module_ + " file has no debug information.");
+            diagnostics_.push_back(
+                "Rebuild with -g, or install an appropriate debuginfo package.");
             return fail(error_kind::unsupported, "needs debug information");
+        }
 
         std::string const name = unescape(point.function);
         resolution out{module_, {}};

@@ -19,6 +19,7 @@
 #include <probekit/build_id.hpp>
 #include <probekit/cache.hpp>
 #include <probekit/cache/build_id_dir.hpp>
+#include <probekit/cache/lookup.hpp>
 #include <probekit/sdt_probe.hpp>
 #include <probekit/store/filesystem.hpp>
 #include <probekit/strfilter.hpp>
@@ -61,10 +62,7 @@ inline std::optional<result<std::vector<trace_probe_event>>>
 cached_events(build_id_dir const& dir, char const* real_path, std::string_view group_glob,
               std::string_view event_glob)
 {
-    auto const id = read_build_id(real_path);
-    if (!id)
-        return std::nullopt;
-    auto const bin = dir.find(id->hex());
+    auto const bin = find_cached_binary(dir, real_path);
     if (!bin)
         return std::nullopt;
     basic_probe_cache<filesystem_store> cache(filesystem_store(bin->probes_path()));

@@ -23,16 +23,24 @@
 namespace probekit {
 
 #ifdef PROBEKIT_HAS_LIBDW // build-ids come through libdw
+/// The cache directory of the binary at `real_path` (found by its build-id), if `dir`
+/// caches it.
+inline std::optional<cached_binary> find_cached_binary(build_id_dir const& dir,
+                                                       char const* real_path)
+{
+    auto const id = read_build_id(real_path);
+    if (!id)
+        return std::nullopt;
+    return dir.find(id->hex());
+}
+
 /// The trace commands cached for `spec` in the binary at `real_path`, when `dir` caches
 /// that binary (by build-id) and holds an entry with an equal header and at least one
 /// line. Nothing is created or written: a binary that is not cached is a miss.
 inline std::optional<std::vector<std::string>>
 find_cached_command(build_id_dir const& dir, char const* real_path, std::string_view spec)
 {
-    auto const id = read_build_id(real_path);
-    if (!id)
-        return std::nullopt;
-    auto const bin = dir.find(id->hex());
+    auto const bin = find_cached_binary(dir, real_path);
     if (!bin)
         return std::nullopt;
     probe_cache cache{filesystem_store{bin->probes_path()}};

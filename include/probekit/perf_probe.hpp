@@ -14,6 +14,7 @@
 
 #include <probekit/config.hpp>
 #include <probekit/error.hpp>
+#include <probekit/event_name.hpp>
 #include <probekit/grammar/perf_probe_def.hpp>
 #include <probekit/line_range.hpp>
 #include <probekit/perf_probe_event.hpp>
@@ -123,30 +124,6 @@ inline std::string default_group_for_target(std::string_view path)
     if (group.size() > 63)
         group.resize(63);
     return group;
-}
-
-/// Appends an event name made from `function` that the kernel accepts: perf's `FUNC_L<line>`
-/// uses the function as written, which fails for C++ scopes, globs or escapes. Escapes are
-/// resolved, `::` becomes one '_', any other character outside `[A-Za-z0-9_]` becomes '_',
-/// and a leading digit gets a '_' in front (`ns::f` -> `ns_f`, `operator()` -> `operator__`).
-inline void append_event_name(std::string& out, std::string_view function)
-{
-    auto const is_ident_char = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_';
-    };
-    bool first = true;
-    for (std::size_t i = 0; i < function.size(); ++i) {
-        char c = function[i];
-        if (c == '\\' && i + 1 < function.size())
-            c = function[++i]; // the character the escape stands for
-        else if (c == ':' && i + 1 < function.size() && function[i + 1] == ':')
-            ++i;
-        if (first && c >= '0' && c <= '9')
-            out.push_back('_');
-        first = false;
-        out.push_back(is_ident_char(c) ? c : '_');
-    }
 }
 
 /// Fills in what perf's conversion fills in before it writes the cache: the target's

@@ -13,6 +13,7 @@
 
 #include <probekit/dwarf/resolver.hpp>
 #include <probekit/error.hpp>
+#include <probekit/event_name.hpp>
 #include <probekit/perf_probe_event.hpp>
 
 #include <algorithm>
@@ -68,35 +69,6 @@ inline bool is_c_identifier(std::string_view name) noexcept
                        [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
 }
 
-/// Event name of a C++ name (F14): `Counter::bump` -> `Counter_bump`,
-/// `operator()` -> `operator_call`, `maxof<int>` -> `maxof_int`, `~Shape` -> `Shape_dtor`.
-inline std::string identifier_from_cxx(std::string_view name)
-{
-    std::string out;
-    if (auto const op = name.rfind("operator()"); op != std::string_view::npos)
-        return identifier_from_cxx(name.substr(0, op)) + "operator_call";
-    bool dtor = false;
-    for (char c : name) {
-        bool const keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '_';
-        if (c == '~') {
-            dtor = true;
-            continue;
-        }
-        if (keep)
-            out += c;
-        else if (!out.empty() && out.back() != '_')
-            out += '_';
-    }
-    while (!out.empty() && out.back() == '_')
-        out.pop_back();
-    if (dtor)
-        out += "_dtor";
-    if (!out.empty() && out.front() >= '0' && out.front() <= '9')
-        out.insert(out.begin(), '_');
-    return out;
-}
-
 /// The event name before suffixes: the given name, FUNC_L<n>, the function as written,
 /// or the symbol found (cut at `.` or `@`: `.isra.0`, `@GLIBC_2.2.5`).
 inline std::string event_base_name(perf_probe_event const& event,
@@ -119,7 +91,7 @@ inline std::string event_base_name(perf_probe_event const& event,
         base.erase(0, 1);
     if (auto const cut = base.find_first_of(".@"); cut != std::string::npos && cut != 0)
         base.resize(cut);
-    if (!is_c_identifier(base) && base.find_first_of(":<>()~ ") != std::string::npos)
+    if (!is_c_identifier(base) && has_cxx_punctuation(base))
         base = identifier_from_cxx(base);
     return base;
 }

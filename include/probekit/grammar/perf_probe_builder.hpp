@@ -5,6 +5,7 @@
 #pragma once
 
 #include <probekit/config.hpp>
+#include <probekit/event_name.hpp>
 #include <probekit/grammar/failure.hpp>
 #include <probekit/line_range.hpp>
 #include <probekit/perf_probe_event.hpp>
@@ -335,17 +336,7 @@ private:
         std::size_t length = 2; // "_L"
         for (; line; line /= 10)
             ++length;
-        bool first = true;
-        for (std::size_t i = 0; i < function.size(); ++i, ++length) {
-            char c = function[i];
-            if (c == '\\' && i + 1 < function.size())
-                c = function[++i];
-            else if (c == ':' && i + 1 < function.size() && function[i + 1] == ':')
-                ++i;
-            length += first && c >= '0' && c <= '9'; // a leading digit gets a '_'
-            first = false;
-        }
-        return length;
+        return length + event_name_length(function);
     }
 
     static bool is_c_varname(std::string_view var) noexcept

@@ -172,14 +172,14 @@ BOOST_AUTO_TEST_CASE(f3_lazy_patterns_are_kept_in_the_cache_and_a_bad_header_spo
 
 BOOST_AUTO_TEST_CASE(f4_a_lazy_pattern_that_matches_nothing_is_an_error)
 {
-    for (auto const& [spec, where] :
-         {std::pair{"step;no_such_line*", "step"}, {"cli_fixture.c;no_such_line*", "cli_fixture.c"}}) {
+    std::pair<char const*, char const*> const cases[] = {
+        {"step;no_such_line*", "step"}, {"cli_fixture.c;no_such_line*", "cli_fixture.c"}};
+    for (auto const& [spec, where] : cases) {
         auto const ours = define(c_o0, spec);
         BOOST_TEST(ours.status != 0, spec);
         BOOST_TEST(ours.out.empty(), ours.out);
-        BOOST_TEST(ours.err.find(std::string("No line matches the lazy pattern 'no_such_line*' in ") +
-                                 where + ".") != std::string::npos,
-                   ours.err);
+        std::string const message = "No line matches the lazy pattern 'no_such_line*' in ";
+        BOOST_TEST(ours.err.find(message + where + ".") != std::string::npos, ours.err);
     }
     // the same pattern that matches gives the matching lines, not the entry
     auto const matched = define(c_o0, "step;g_total+=*");
@@ -340,8 +340,8 @@ BOOST_AUTO_TEST_CASE(f14_cxx_destructors_templates_operators_lambdas_and_members
     BOOST_TEST_REQUIRE(lambda.status == 0, lambda.err);
     auto const at = places(lambda.out);
     BOOST_TEST_REQUIRE(!at.empty());
-    BOOST_TEST(at[0] == "probe_cli/operator_call " +
-                            symbol_address(cxx, "run_lambda(int)::{lambda(int)#1}::operator()(int) const"));
+    std::string const lambda_symbol = "run_lambda(int)::{lambda(int)#1}::operator()(int) const";
+    BOOST_TEST(at[0] == "probe_cli/operator_call " + symbol_address(cxx, lambda_symbol));
     for (auto const& place : at)
         BOOST_TEST((place.starts_with("probe_cli/operator_call 0x") ||
                     place.starts_with("probe_cli/run_lambda 0x")),

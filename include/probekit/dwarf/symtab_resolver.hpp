@@ -51,8 +51,10 @@ public:
                 loc.args.push_back(verbatim_fetch(arg));
             out.locations.push_back(std::move(loc));
         }
-        if (out.locations.empty())
+        if (out.locations.empty()) {
+            diagnostics_.push_back("Failed to find symbol " + name + " in " + module_);
             return fail(error_kind::not_found, "no such function in the symbol table");
+        }
         return out;
     }
 

@@ -11,6 +11,8 @@
 #define BOOST_TEST_MODULE dwarf_args_kernel
 #include <boost/test/unit_test.hpp>
 
+#include "support/tracefs_io.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,38 +24,9 @@
 #include <string>
 
 using namespace probekit;
-using probekit::test::fixture_binary;
-using probekit::test::fixture_path;
+using namespace probekit::test;
 
 namespace {
-
-std::string const tracefs = "/sys/kernel/tracing";
-
-// One write(2) of the whole line: tracefs files take a command per write, and they cannot
-// seek to their end (which std::ofstream's append mode does first).
-bool write_file(std::string const& path, std::string const& text, bool append)
-{
-    int const fd = ::open(path.c_str(), O_WRONLY | (append ? O_APPEND : O_TRUNC));
-    if (fd < 0)
-        return false;
-    std::string const line = text + "\n";
-    bool const ok = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
-    ::close(fd);
-    return ok;
-}
-
-std::string read_file(std::string const& path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-bool tracefs_writable()
-{
-    return ::access((tracefs + "/uprobe_events").c_str(), W_OK) == 0;
-}
 
 /// The source line of the fixture marked "probe here".
 int marked_line()
@@ -105,10 +78,10 @@ struct live_probe {
 
     ~live_probe()
     {
-        write_file(instance + "/events/" + group + "/" + event + "/enable", "0", false);
+        write_tracefs(instance + "/events/" + group + "/" + event + "/enable", "0", false);
         ::rmdir(instance.c_str());
         if (added)
-            write_file(tracefs + "/uprobe_events", "-:" + group + "/" + event, true);
+            write_tracefs(tracefs + "/uprobe_events", "-:" + group + "/" + event, true);
     }
 };
 
@@ -134,10 +107,10 @@ std::map<std::string, std::string> probe_and_run(std::string const& binary)
     std::string const command = "p:" + probe.group + "/" + probe.event + " " + bin.path() + ":" +
                                 offset + " " + args;
     BOOST_TEST_MESSAGE(command);
-    probe.added = write_file(tracefs + "/uprobe_events", command, true);
+    probe.added = write_tracefs(tracefs + "/uprobe_events", command, true);
     BOOST_TEST_REQUIRE(probe.added, "the kernel refused: " << command);
     BOOST_TEST_REQUIRE(::mkdir(probe.instance.c_str(), 0755) == 0);
-    BOOST_TEST_REQUIRE(write_file(
+    BOOST_TEST_REQUIRE(write_tracefs(
         probe.instance + "/events/" + probe.group + "/" + probe.event + "/enable", "1", false));
 
     BOOST_TEST_REQUIRE(run(bin.path()));

@@ -5,6 +5,7 @@
 // -d` removes them again. The group holds the PID; whatever the test added is removed even
 // when it fails. Without a writable tracefs the test says so and passes.
 #include "support/cli.hpp"
+#include "support/tracefs_io.hpp"
 
 #define BOOST_TEST_MODULE probe_cli_kernel
 #include <boost/test/unit_test.hpp>
@@ -20,20 +21,6 @@
 using namespace probekit::test;
 
 namespace {
-
-std::string const tracefs = "/sys/kernel/tracing";
-
-// One write(2) per command: tracefs files take a command per write and cannot seek.
-bool write_tracefs(std::string const& path, std::string const& text, bool append)
-{
-    int const fd = ::open(path.c_str(), O_WRONLY | (append ? O_APPEND : O_TRUNC));
-    if (fd < 0)
-        return false;
-    std::string const line = text + "\n";
-    bool const ok = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
-    ::close(fd);
-    return ok;
-}
 
 /// The events of `group` in uprobe_events (`group/event` each).
 std::vector<std::string> events_of(std::string const& group)
@@ -107,7 +94,7 @@ BOOST_AUTO_TEST_SUITE(probe_cli_kernel)
 
 BOOST_AUTO_TEST_CASE(a_line_probe_and_a_return_probe_record_each_call_and_are_deleted)
 {
-    if (::access((tracefs + "/uprobe_events").c_str(), W_OK) != 0) {
+    if (!tracefs_writable()) {
         BOOST_TEST_MESSAGE("skipped: " << tracefs << "/uprobe_events is not writable here");
         return;
     }

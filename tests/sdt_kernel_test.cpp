@@ -9,6 +9,8 @@
 #define BOOST_TEST_MODULE sdt_kernel
 #include <boost/test/unit_test.hpp>
 
+#include "support/tracefs_io.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,29 +24,9 @@
 
 using namespace probekit;
 
+using namespace probekit::test;
+
 namespace {
-
-std::string const tracefs = "/sys/kernel/tracing";
-
-bool write_file(std::string const& path, std::string const& text, bool append)
-{
-    // One write(2) per command: tracefs files take one command per write and cannot seek.
-    int const fd = ::open(path.c_str(), O_WRONLY | (append ? O_APPEND : O_TRUNC));
-    if (fd < 0)
-        return false;
-    std::string const line = text + "\n";
-    bool const ok = ::write(fd, line.data(), line.size()) == ssize_t(line.size());
-    ::close(fd);
-    return ok;
-}
-
-std::string read_file(std::string const& path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /// The fixture's stdout after running it `rounds` times.
 std::string run(std::string const& binary, int rounds)
@@ -92,7 +74,7 @@ struct live_sdt_probes {
     {
         bool ok = true;
         for (auto const& e : events)
-            ok = write_file(instance + "/events/" + group + "/" + e + "/enable", on ? "1" : "0",
+            ok = write_tracefs(instance + "/events/" + group + "/" + e + "/enable", on ? "1" : "0",
                             false) && ok;
         return ok;
     }
@@ -101,7 +83,7 @@ struct live_sdt_probes {
         enable(false);
         ::rmdir(instance.c_str());
         for (auto const& e : events)
-            write_file(tracefs + "/uprobe_events", "-:" + group + "/" + e, true);
+            write_tracefs(tracefs + "/uprobe_events", "-:" + group + "/" + e, true);
     }
 };
 
@@ -111,7 +93,7 @@ BOOST_AUTO_TEST_SUITE(sdt_kernel)
 
 BOOST_AUTO_TEST_CASE(sdt_probes_record_the_arguments_and_drive_the_semaphore)
 {
-    if (::access((tracefs + "/uprobe_events").c_str(), W_OK) != 0) {
+    if (!tracefs_writable()) {
         BOOST_TEST_MESSAGE("skipped: " << tracefs << "/uprobe_events is not writable here");
         return;
     }
@@ -129,7 +111,7 @@ BOOST_AUTO_TEST_CASE(sdt_probes_record_the_arguments_and_drive_the_semaphore)
         std::string line;
         synthesize_trace_probe(*ev, line);
         BOOST_TEST_MESSAGE(line);
-        BOOST_TEST_REQUIRE(write_file(tracefs + "/uprobe_events", line, true),
+        BOOST_TEST_REQUIRE(write_tracefs(tracefs + "/uprobe_events", line, true),
                            "the kernel refused: " << line);
         probes.events.push_back(note.name);
     }

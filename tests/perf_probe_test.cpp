@@ -245,6 +245,24 @@ BOOST_AUTO_TEST_CASE(a_generated_name_over_63_characters_is_refused_at_parse_tim
     BOOST_TEST(event.error().offset == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(separators_inside_a_lazy_pattern_do_not_make_a_file_a_function)
+{
+    // perf 6.1 reads "app.cpp;count_+=*" as a function named "app.cpp" (fault F14).
+    auto const event = probekit::parse_perf_probe("app.cpp;count_+=*");
+    BOOST_TEST_REQUIRE(event.has_value());
+    BOOST_TEST(!event->point.has_function);
+    BOOST_TEST(event->point.file == "app.cpp");
+    BOOST_TEST(event->point.lazy == "count_+=*");
+    auto const canonical = probekit::synthesize_perf_probe(*event);
+    BOOST_TEST(canonical == "@app.cpp;count_+=*");
+    BOOST_TEST((probekit::parse_perf_probe(canonical).value() == *event));
+
+    // Before the ';' they still decide, as in perf: "app.cpp@src.c;x" is a function.
+    auto const function = probekit::parse_perf_probe("app.cpp@src.c;x");
+    BOOST_TEST_REQUIRE(function.has_value());
+    BOOST_TEST(function->point.function == "app.cpp");
+}
+
 BOOST_AUTO_TEST_CASE(a_dotted_function_keeps_a_zero_offset_so_it_does_not_read_as_a_file)
 {
     auto const event = probekit::parse_perf_probe("pp.c+;pattern");

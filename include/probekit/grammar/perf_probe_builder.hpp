@@ -24,7 +24,8 @@ struct builder_tag;
 /// What perf decides about a point from its separators before parsing it.
 struct point_shape {
     bool event_prefix = false; ///< the first unescaped of `;=@+%` is '=': `[GROUP:]EVENT=`
-    bool file_spec = false;    ///< after any prefix: no unescaped `+@%`, a '.' before `;`/`:`
+    bool file_spec = false;    ///< after any prefix: no unescaped `+@%` before any `;`, and a
+                               ///< '.' before the first `;`/`:`
 };
 
 namespace detail {
@@ -57,6 +58,7 @@ inline point_shape read_point_shape(char const* it, char const* last) noexcept
     bool file_separator_seen = false;
     bool dot_seen = false;
     bool dot_before_file_separator = false;
+    bool in_pattern = false; // after ';': the lazy pattern, which may hold any of `+@%`
     for (;; ++it) {
         while (it != last && point_byte_classes[static_cast<unsigned char>(*it)] == ordinary)
             ++it;
@@ -80,7 +82,12 @@ inline point_shape read_point_shape(char const* it, char const* last) noexcept
                 continue;
             }
         }
-        function_separator = function_separator || c == '+' || c == '@' || c == '%';
+        // perf 6.1 also looks for `+@%` inside the pattern, so `app.cpp;x+=*` reads as a
+        // function named "app.cpp" and is never found (fault F14); the pattern is not part of
+        // the point's shape.
+        function_separator =
+            function_separator || (!in_pattern && (c == '+' || c == '@' || c == '%'));
+        in_pattern = in_pattern || c == ';';
         if (!file_separator_seen) {
             dot_seen = dot_seen || kind == dot;
             if (c == ';' || kind == colon) {

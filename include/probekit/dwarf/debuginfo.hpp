@@ -51,6 +51,8 @@ public:
         d.dwarf_ = dwfl_module_getdwarf(d.module_, &bias);
         d.dwarf_bias_ = bias;
         d.text_bias_ = text_section_bias(d.elf_);
+        if (d.dwarf_)
+            d.open_frame_tables();
         return d;
     }
 
@@ -84,6 +86,12 @@ public:
         }
     }
 
+    /// The call-frame tables perf reads: `.eh_frame` of the file the DWARF is in (only if
+    /// that file really holds it: a separate debug file has it as SHT_NOBITS) and that
+    /// file's `.debug_frame`. Either may be null; both are indexed by DWARF addresses.
+    Dwarf_CFI* eh_frame() const noexcept { return eh_cfi_.get(); }
+    Dwarf_CFI* debug_frame() const noexcept { return debug_cfi_; }
+
     /// `.text`'s (sh_addr - sh_offset): a uprobe offset plus this is a link-time address.
     std::uint64_t text_bias() const noexcept { return text_bias_; }
 
@@ -94,6 +102,36 @@ private:
     struct dwfl_deleter {
         void operator()(Dwfl* d) const noexcept { dwfl_end(d); }
     };
+    struct cfi_deleter {
+        void operator()(Dwarf_CFI* c) const noexcept { dwarf_cfi_end(c); }
+    };
+
+    // Not libdwfl's tables (they come from the loaded binary): with glibc's separate
+    // debug file perf finds no CFI at all, so frame-based variables are unsupported.
+    void open_frame_tables()
+    {
+        Elf* elf = dwarf_getelf(dwarf_);
+        GElf_Shdr shdr;
+        if (Elf_Scn* scn = find_section(elf, ".eh_frame", shdr);
+            scn && shdr.sh_type == SHT_PROGBITS)
+            eh_cfi_.reset(dwarf_getcfi_elf(elf));
+        debug_cfi_ = dwarf_getcfi(dwarf_);
+    }
+
+    static Elf_Scn* find_section(Elf* elf, char const* wanted, GElf_Shdr& shdr) noexcept
+    {
+        std::size_t shstrndx = 0;
+        if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+            return nullptr;
+        for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
+            if (!gelf_getshdr(scn, &shdr))
+                continue;
+            char const* name = elf_strptr(elf, shstrndx, shdr.sh_name);
+            if (name && std::strcmp(name, wanted) == 0)
+                return scn;
+        }
+        return nullptr;
+    }
 
     static Dwfl_Callbacks const& offline_callbacks() noexcept
     {
@@ -109,21 +147,13 @@ private:
 
     static std::uint64_t text_section_bias(Elf* elf) noexcept
     {
-        std::size_t shstrndx = 0;
-        if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
-            return 0;
-        for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
-            GElf_Shdr shdr;
-            if (!gelf_getshdr(scn, &shdr))
-                continue;
-            char const* name = elf_strptr(elf, shstrndx, shdr.sh_name);
-            if (name && std::strcmp(name, ".text") == 0)
-                return shdr.sh_addr - shdr.sh_offset;
-        }
-        return 0;
+        GElf_Shdr shdr;
+        return find_section(elf, ".text", shdr) ? shdr.sh_addr - shdr.sh_offset : 0;
     }
 
     std::unique_ptr<Dwfl, dwfl_deleter> dwfl_;
+    std::unique_ptr<Dwarf_CFI, cfi_deleter> eh_cfi_;
+    Dwarf_CFI* debug_cfi_ = nullptr; // owned by the Dwarf
     Dwfl_Module* module_ = nullptr;
     Elf* elf_ = nullptr;
     Dwarf* dwarf_ = nullptr;

@@ -192,6 +192,12 @@ struct libdw_resolver::search {
             diag().push_back(std::string("Specified offset is out of ") + (name ? name : ""));
             return fail(error_kind::invalid, "the offset is beyond the function");
         }
+        if (!has_entry_attribute(&real) && !perf_finds_symbol_at(*self.info_, addr)) {
+            char hex[32];
+            std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(addr));
+            diag().push_back(std::string("Failed to find symbol at 0x") + hex);
+            return fail(error_kind::not_found, "no symbol at the address");
+        }
         Dwarf_Addr entry = 0;
         if (event.point.retprobe && (!entry_pc(&real, entry) || entry != addr)) {
             diag().push_back("Failed to find \"" + function + "%return\",\n because " +
@@ -422,7 +428,9 @@ struct libdw_resolver::search {
                 status = probe_instance(&in);
                 return status < 0;
             });
-            rc = status < 0 ? status : 0;
+            // perf: an instance that is "not found" (ENOENT) ends the walk of this
+            // function's instances, keeping the probes found before it, and is no error.
+            rc = status < 0 && failure.kind != error_kind::not_found ? status : 0;
         }
         return is_glob(function) && rc >= 0;
     }
@@ -497,11 +505,21 @@ inline result<resolution> libdw_resolver::resolve_absolute(perf_probe_event cons
     return resolution{module_, {std::move(loc)}};
 }
 
-// F13: perf 6.1 takes %return from the symbol table only; probekit looks in DWARF first
-// (so @SRC counts) and falls back to the symbol table as perf does.
+// F13: perf 6.1 takes %return from the symbol table only. probekit gives perf's answer
+// wherever perf has one (the symbol table has FUNC and no @SRC is given: DWARF would add
+// clones such as getanswer_r.constprop.0, which perf does not probe), and the DWARF one
+// where perf finds nothing or ignores @SRC (names the symbol table lacks, C++ names).
+// DWARF is searched first in any case: the argument hook sees its sites (-V lists them).
 inline result<resolution> libdw_resolver::resolve_return(perf_probe_event const& event)
 {
     auto found = find(event);
+    if (!event.point.has_file) {
+        symtab_resolver symbols(*info_, module_);
+        if (auto r = symbols.resolve(event); r || r.error().kind == error_kind::invalid) {
+            diagnostics_ = symbols.diagnostics();
+            return r;
+        }
+    }
     if (found && !found->locations.empty())
         return found;
     if (!found && found.error().kind != error_kind::not_found)

@@ -58,4 +58,16 @@ inline bool find_any_symbol(debuginfo const& info, std::string_view name, elf_sy
     return found;
 }
 
+/// perf's name for a probe in a function without DW_AT_entry_pc/DW_AT_low_pc (one split
+/// into hot and cold parts, with DW_AT_ranges): the libdwfl symbol at the address. perf
+/// passes the DWARF address where libdwfl expects a module address, which for an offline
+/// shared object is 0x10000 higher, so the symbol looked up is the one 0x10000 bytes
+/// below. perf drops the probe when there is none ("Failed to find symbol at 0x...");
+/// we ask libdwfl the same question to keep the same probes.
+inline bool perf_finds_symbol_at(debuginfo const& info, Dwarf_Addr dwarf_addr)
+{
+    GElf_Sym sym;
+    return info.module() && dwfl_module_addrsym(info.module(), dwarf_addr, &sym, nullptr);
+}
+
 } // namespace probekit::dwarf

@@ -14,6 +14,7 @@
 
 #include <probekit/dwarf/debuginfo.hpp>
 #include <probekit/dwarf/die_walk.hpp>
+#include <probekit/dwarf/function_index.hpp>
 #include <probekit/dwarf/lazy_pattern.hpp>
 #include <probekit/dwarf/resolver.hpp>
 #include <probekit/dwarf/symbol_lookup.hpp>
@@ -24,6 +25,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <unistd.h>
@@ -118,6 +120,14 @@ private:
     result<resolution> find(perf_probe_event const& event);
     result<resolution> find_alternative(perf_probe_event const& event);
 
+    // Built on the first search for a function: a run of many commands pays one walk.
+    function_index const& functions()
+    {
+        if (!functions_)
+            functions_.emplace(info_->dwarf());
+        return *functions_;
+    }
+
     parse_error not_found(perf_probe_event const& event)
     {
         diagnostics_.push_back("Probe point '" + describe_point(event.point) + "' not found.");
@@ -128,6 +138,7 @@ private:
     std::string module_;
     arg_hook args_;
     std::vector<std::string> diagnostics_;
+    std::optional<function_index> functions_;
 };
 
 static_assert(probe_resolver<libdw_resolver>);
@@ -435,8 +446,47 @@ struct libdw_resolver::search {
         return is_glob(function) && rc >= 0;
     }
 
+    // One CU's functions (perf: find_probe_point_by_func); false once the search stops.
+    bool run_on_unit(int& rc)
+    {
+        fname.clear();
+        if (!file.empty() && !find_cu_file(&cu, file, fname))
+            return true;
+        for_each_function(&cu, [&](Dwarf_Die& sp) {
+            bool const more = on_function(sp, rc);
+            return more && rc >= 0;
+        });
+        return rc >= 0;
+    }
+
+    // A plain name: only the CUs that define it, in CU order (perf walks every CU, and
+    // finds nothing in the others). A glob: every CU.
+    int run_on_functions()
+    {
+        int rc = 0;
+        auto const visit = [&](Dwarf_Die& unit) {
+            cu = unit;
+            return run_on_unit(rc);
+        };
+        if (!is_glob(function)) {
+            self.functions().for_each_unit(function, visit);
+            return rc < 0 ? rc : 0;
+        }
+        Dwarf* dw = self.info_->dwarf();
+        Dwarf_Off off = 0, next = 0;
+        std::size_t header = 0;
+        for (; dwarf_nextcu(dw, off, &next, &header, nullptr, nullptr, nullptr) == 0; off = next) {
+            Dwarf_Die unit;
+            if (dwarf_offdie(dw, off + header, &unit) && !visit(unit))
+                break;
+        }
+        return rc < 0 ? rc : 0;
+    }
+
     int run()
     {
+        if (!function.empty())
+            return run_on_functions();
         Dwarf* dw = self.info_->dwarf();
         Dwarf_Off off = 0, next = 0;
         std::size_t header = 0;
@@ -449,12 +499,7 @@ struct libdw_resolver::search {
             fname.clear();
             if (!file.empty() && !find_cu_file(&cu, file, fname))
                 continue;
-            if (!function.empty()) {
-                for_each_function(&cu, [&](Dwarf_Die& sp) {
-                    bool const more = on_function(sp, rc);
-                    return more && rc >= 0;
-                });
-            } else if (!lazy.empty()) {
+            if (!lazy.empty()) {
                 rc = probe_lazy(&cu);
             } else {
                 lno = static_cast<int>(event.point.line);

@@ -10,11 +10,16 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace probekit::dwarf {
 
@@ -71,17 +76,26 @@ public:
     {
         int const count = dwfl_module_getsymtab(module_);
         for (int i = 1; i < count; ++i) {
-            GElf_Sym sym;
-            GElf_Addr addr = 0;
-            char const* name = dwfl_module_getsym_info(module_, i, &sym, &addr, nullptr,
-                                                       nullptr, nullptr);
-            if (!name || sym.st_shndx == SHN_UNDEF)
-                continue;
-            elf_symbol const s{name, addr - elf_bias_, sym.st_size,
-                               static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
-                               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)),
-                               sym.st_shndx};
-            if (!f(s))
+            elf_symbol s;
+            if (symbol_at(i, s) && !f(s))
+                return;
+        }
+    }
+
+    /// Calls `f(elf_symbol const&)` for each symbol whose name without its `@VERSION` is
+    /// `base` (and maybe a few others: the caller compares names), in table order; `f`
+    /// returns false to stop. The first call indexes the table, so that a run of many
+    /// commands does not scan it once per command.
+    template <typename F>
+    void for_each_symbol_named(std::string_view base, F&& f) const
+    {
+        if (!names_)
+            names_ = index_symbol_names();
+        std::uint64_t const key = name_hash(base);
+        auto it = std::lower_bound(names_->begin(), names_->end(), name_entry{key, 0});
+        for (; it != names_->end() && it->first == key; ++it) {
+            elf_symbol s;
+            if (symbol_at(it->second, s) && !f(s))
                 return;
         }
     }
@@ -99,6 +113,40 @@ public:
     Dwarf_Addr to_dwarf(std::uint64_t vaddr) const noexcept { return vaddr; }
 
 private:
+    using name_entry = std::pair<std::uint64_t, int>; // hash of the base name, table index
+
+    static std::uint64_t name_hash(std::string_view base) noexcept
+    {
+        return std::hash<std::string_view>{}(base);
+    }
+
+    bool symbol_at(int i, elf_symbol& out) const
+    {
+        GElf_Sym sym;
+        GElf_Addr addr = 0;
+        char const* name =
+            dwfl_module_getsym_info(module_, i, &sym, &addr, nullptr, nullptr, nullptr);
+        if (!name || sym.st_shndx == SHN_UNDEF)
+            return false;
+        out = {name, addr - elf_bias_, sym.st_size,
+               static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
+               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx};
+        return true;
+    }
+
+    std::vector<name_entry> index_symbol_names() const
+    {
+        std::vector<name_entry> out;
+        int const count = dwfl_module_getsymtab(module_);
+        for (int i = 1; i < count; ++i) {
+            elf_symbol s;
+            if (symbol_at(i, s))
+                out.emplace_back(name_hash(s.name.substr(0, s.name.find('@'))), i);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
     struct dwfl_deleter {
         void operator()(Dwfl* d) const noexcept { dwfl_end(d); }
     };
@@ -160,6 +208,7 @@ private:
     Dwarf_Addr elf_bias_ = 0;
     Dwarf_Addr dwarf_bias_ = 0;
     std::uint64_t text_bias_ = 0;
+    mutable std::optional<std::vector<name_entry>> names_; ///< sorted; built on first use
 };
 
 } // namespace probekit::dwarf

@@ -415,7 +415,10 @@ struct libdw_resolver::search {
     {
         if (!is_function_definition(&sp) || !name_matches(&sp))
             return true;
-        char const* dfile = decl_file(&sp);
+        // dwarf_decl_file reads the CU's whole line table (glibc: 8 MB over the corpus),
+        // and a probe on the entry needs no file
+        bool const needs_file = !file.empty() || event.point.line || !lazy.empty();
+        char const* dfile = needs_file ? decl_file(&sp) : nullptr;
         if (!file.empty() && (!dfile || !tail_equal(file, dfile)))
             return true;
         fname = dfile ? dfile : "";
@@ -447,37 +450,45 @@ struct libdw_resolver::search {
     }
 
     // One CU's functions (perf: find_probe_point_by_func); false once the search stops.
-    bool run_on_unit(int& rc)
+    template <typename Walk>
+    bool run_on_unit(int& rc, Walk&& walk_functions)
     {
         fname.clear();
         if (!file.empty() && !find_cu_file(&cu, file, fname))
             return true;
-        for_each_function(&cu, [&](Dwarf_Die& sp) {
+        walk_functions([&](Dwarf_Die& sp) {
             bool const more = on_function(sp, rc);
             return more && rc >= 0;
         });
         return rc >= 0;
     }
 
-    // A plain name: only the CUs that define it, in CU order (perf walks every CU, and
-    // finds nothing in the others). A glob: every CU.
+    // A plain name: only its definitions, in CU and DIE order (perf walks every function
+    // of every CU, and finds no others). A glob: every CU.
     int run_on_functions()
     {
         int rc = 0;
-        auto const visit = [&](Dwarf_Die& unit) {
-            cu = unit;
-            return run_on_unit(rc);
-        };
         if (!is_glob(function)) {
-            self.functions().for_each_unit(function, visit);
+            self.functions().for_each_unit(function, [&](Dwarf_Die& unit, auto functions) {
+                cu = unit;
+                return run_on_unit(rc, [&](auto&& on) {
+                    for (Dwarf_Die& sp : functions)
+                        if (!on(sp))
+                            return;
+                });
+            });
             return rc < 0 ? rc : 0;
         }
         Dwarf* dw = self.info_->dwarf();
         Dwarf_Off off = 0, next = 0;
         std::size_t header = 0;
         for (; dwarf_nextcu(dw, off, &next, &header, nullptr, nullptr, nullptr) == 0; off = next) {
-            Dwarf_Die unit;
-            if (dwarf_offdie(dw, off + header, &unit) && !visit(unit))
+            if (!dwarf_offdie(dw, off + header, &cu))
+                continue;
+            auto const all = [&](auto&& on) {
+                for_each_function(&cu, [&](Dwarf_Die& sp) { return on(sp); });
+            };
+            if (!run_on_unit(rc, all))
                 break;
         }
         return rc < 0 ? rc : 0;

@@ -31,14 +31,18 @@ inline std::vector<elf_symbol> find_function_symbols(debuginfo const& info,
                                                      std::string_view pattern)
 {
     std::vector<elf_symbol> found;
-    info.for_each_symbol([&](elf_symbol const& s) {
+    auto const visit = [&](elf_symbol const& s) {
         bool const code = s.type == STT_FUNC || s.type == STT_GNU_IFUNC;
         bool const seen = std::any_of(found.begin(), found.end(),
                                       [&](elf_symbol const& f) { return f.value == s.value; });
         if (code && !seen && symbol_matches(pattern, s.name))
             found.push_back(s);
         return true;
-    });
+    };
+    if (is_glob(pattern))
+        info.for_each_symbol(visit);
+    else
+        info.for_each_symbol_named(pattern.substr(0, pattern.find('@')), visit);
     return found;
 }
 
@@ -47,14 +51,18 @@ inline std::vector<elf_symbol> find_function_symbols(debuginfo const& info,
 inline bool find_any_symbol(debuginfo const& info, std::string_view name, elf_symbol& out)
 {
     bool found = false;
-    info.for_each_symbol([&](elf_symbol const& s) {
+    auto const visit = [&](elf_symbol const& s) {
         if (s.type != STT_SECTION && s.type != STT_FILE && symbol_matches(name, s.name)) {
             out = s;
             found = true;
             return false;
         }
         return true;
-    });
+    };
+    if (is_glob(name))
+        info.for_each_symbol(visit);
+    else
+        info.for_each_symbol_named(name.substr(0, name.find('@')), visit);
     return found;
 }
 

@@ -183,7 +183,7 @@ public:
         }
         info_.emplace(std::move(*info));
         resolver_.emplace(*info_, module_);
-        hook_.emplace(*info_);
+        hook_.emplace(*info_, true); // plan_command calls complete()
         resolver_->set_arg_hook(*hook_);
         session_.emplace(*resolver_, default_group_for_target(module_));
         session_->naming().allow_suffix = allow_suffix_;

@@ -51,13 +51,8 @@ inline arg_options arg_options_for(debuginfo const& info)
     GElf_Ehdr header;
     if (info.elf() && gelf_getehdr(info.elf(), &header))
         options.arch = arch_from_elf_machine(header.e_machine);
-    if (Dwfl_Module* module = info.module()) {
-        Dwarf_Addr dwarf_bias = 0, eh_bias = 0, debug_bias = 0;
-        dwfl_module_getdwarf(module, &dwarf_bias);
-        options.cfi.eh = dwfl_module_eh_cfi(module, &eh_bias);
-        options.cfi.debug = dwfl_module_dwarf_cfi(module, &debug_bias);
-        options.cfi.bias = (options.cfi.eh ? eh_bias : debug_bias) - dwarf_bias;
-    }
+    options.cfi.eh = info.eh_frame();
+    options.cfi.debug = info.debug_frame();
     return options;
 }
 
@@ -71,10 +66,13 @@ inline fetch_text to_fetch_text(fetch_arg const& arg)
 /// The argument hook; copies share their record of the addresses resolved so far.
 class libdw_arg_hook {
 public:
-    explicit libdw_arg_hook(debuginfo const& info)
+    /// `will_complete`: the caller runs `complete` after each resolution, so a variable
+    /// undeclared at one address waits for the others, as in perf (the allocate of one
+    /// CU has `closure`, the one of another does not). Without it, it fails at once.
+    explicit libdw_arg_hook(debuginfo const& info, bool will_complete = false)
         : options_(arg_options_for(info)), record_(std::make_shared<record>())
     {
-        options_.undeclared_is_error = true; // in case `complete` is not called
+        options_.undeclared_is_error = !will_complete;
     }
 
     result<std::vector<fetch_text>> operator()(arg_site const& site,

@@ -10,11 +10,16 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace probekit::dwarf {
 
@@ -51,6 +56,8 @@ public:
         d.dwarf_ = dwfl_module_getdwarf(d.module_, &bias);
         d.dwarf_bias_ = bias;
         d.text_bias_ = text_section_bias(d.elf_);
+        if (d.dwarf_)
+            d.open_frame_tables();
         return d;
     }
 
@@ -69,20 +76,35 @@ public:
     {
         int const count = dwfl_module_getsymtab(module_);
         for (int i = 1; i < count; ++i) {
-            GElf_Sym sym;
-            GElf_Addr addr = 0;
-            char const* name = dwfl_module_getsym_info(module_, i, &sym, &addr, nullptr,
-                                                       nullptr, nullptr);
-            if (!name || sym.st_shndx == SHN_UNDEF)
-                continue;
-            elf_symbol const s{name, addr - elf_bias_, sym.st_size,
-                               static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
-                               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)),
-                               sym.st_shndx};
-            if (!f(s))
+            elf_symbol s;
+            if (symbol_at(i, s) && !f(s))
                 return;
         }
     }
+
+    /// Calls `f(elf_symbol const&)` for each symbol whose name without its `@VERSION` is
+    /// `base` (and maybe a few others: the caller compares names), in table order; `f`
+    /// returns false to stop. The first call indexes the table, so that a run of many
+    /// commands does not scan it once per command.
+    template <typename F>
+    void for_each_symbol_named(std::string_view base, F&& f) const
+    {
+        if (!names_)
+            names_ = index_symbol_names();
+        std::uint64_t const key = name_hash(base);
+        auto it = std::lower_bound(names_->begin(), names_->end(), name_entry{key, 0});
+        for (; it != names_->end() && it->first == key; ++it) {
+            elf_symbol s;
+            if (symbol_at(it->second, s) && !f(s))
+                return;
+        }
+    }
+
+    /// The call-frame tables perf reads: `.eh_frame` of the file the DWARF is in (only if
+    /// that file really holds it: a separate debug file has it as SHT_NOBITS) and that
+    /// file's `.debug_frame`. Either may be null; both are indexed by DWARF addresses.
+    Dwarf_CFI* eh_frame() const noexcept { return eh_cfi_.get(); }
+    Dwarf_CFI* debug_frame() const noexcept { return debug_cfi_; }
 
     /// `.text`'s (sh_addr - sh_offset): a uprobe offset plus this is a link-time address.
     std::uint64_t text_bias() const noexcept { return text_bias_; }
@@ -91,9 +113,73 @@ public:
     Dwarf_Addr to_dwarf(std::uint64_t vaddr) const noexcept { return vaddr; }
 
 private:
+    using name_entry = std::pair<std::uint64_t, int>; // hash of the base name, table index
+
+    static std::uint64_t name_hash(std::string_view base) noexcept
+    {
+        return std::hash<std::string_view>{}(base);
+    }
+
+    bool symbol_at(int i, elf_symbol& out) const
+    {
+        GElf_Sym sym;
+        GElf_Addr addr = 0;
+        char const* name =
+            dwfl_module_getsym_info(module_, i, &sym, &addr, nullptr, nullptr, nullptr);
+        if (!name || sym.st_shndx == SHN_UNDEF)
+            return false;
+        out = {name, addr - elf_bias_, sym.st_size,
+               static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
+               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx};
+        return true;
+    }
+
+    std::vector<name_entry> index_symbol_names() const
+    {
+        std::vector<name_entry> out;
+        int const count = dwfl_module_getsymtab(module_);
+        for (int i = 1; i < count; ++i) {
+            elf_symbol s;
+            if (symbol_at(i, s))
+                out.emplace_back(name_hash(s.name.substr(0, s.name.find('@'))), i);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
     struct dwfl_deleter {
         void operator()(Dwfl* d) const noexcept { dwfl_end(d); }
     };
+    struct cfi_deleter {
+        void operator()(Dwarf_CFI* c) const noexcept { dwarf_cfi_end(c); }
+    };
+
+    // Not libdwfl's tables (they come from the loaded binary): with glibc's separate
+    // debug file perf finds no CFI at all, so frame-based variables are unsupported.
+    void open_frame_tables()
+    {
+        Elf* elf = dwarf_getelf(dwarf_);
+        GElf_Shdr shdr;
+        if (Elf_Scn* scn = find_section(elf, ".eh_frame", shdr);
+            scn && shdr.sh_type == SHT_PROGBITS)
+            eh_cfi_.reset(dwarf_getcfi_elf(elf));
+        debug_cfi_ = dwarf_getcfi(dwarf_);
+    }
+
+    static Elf_Scn* find_section(Elf* elf, char const* wanted, GElf_Shdr& shdr) noexcept
+    {
+        std::size_t shstrndx = 0;
+        if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+            return nullptr;
+        for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
+            if (!gelf_getshdr(scn, &shdr))
+                continue;
+            char const* name = elf_strptr(elf, shstrndx, shdr.sh_name);
+            if (name && std::strcmp(name, wanted) == 0)
+                return scn;
+        }
+        return nullptr;
+    }
 
     static Dwfl_Callbacks const& offline_callbacks() noexcept
     {
@@ -109,27 +195,20 @@ private:
 
     static std::uint64_t text_section_bias(Elf* elf) noexcept
     {
-        std::size_t shstrndx = 0;
-        if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
-            return 0;
-        for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
-            GElf_Shdr shdr;
-            if (!gelf_getshdr(scn, &shdr))
-                continue;
-            char const* name = elf_strptr(elf, shstrndx, shdr.sh_name);
-            if (name && std::strcmp(name, ".text") == 0)
-                return shdr.sh_addr - shdr.sh_offset;
-        }
-        return 0;
+        GElf_Shdr shdr;
+        return find_section(elf, ".text", shdr) ? shdr.sh_addr - shdr.sh_offset : 0;
     }
 
     std::unique_ptr<Dwfl, dwfl_deleter> dwfl_;
+    std::unique_ptr<Dwarf_CFI, cfi_deleter> eh_cfi_;
+    Dwarf_CFI* debug_cfi_ = nullptr; // owned by the Dwarf
     Dwfl_Module* module_ = nullptr;
     Elf* elf_ = nullptr;
     Dwarf* dwarf_ = nullptr;
     Dwarf_Addr elf_bias_ = 0;
     Dwarf_Addr dwarf_bias_ = 0;
     std::uint64_t text_bias_ = 0;
+    mutable std::optional<std::vector<name_entry>> names_; ///< sorted; built on first use
 };
 
 } // namespace probekit::dwarf

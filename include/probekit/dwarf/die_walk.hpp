@@ -72,6 +72,16 @@ inline bool entry_pc(Dwarf_Die* die, Dwarf_Addr& addr) noexcept
     return dwarf_ranges(die, 0, &base, &addr, &end) > 0;
 }
 
+/// Has the DIE an entry address of its own (DW_AT_entry_pc or DW_AT_low_pc)? A function
+/// split by DW_AT_ranges has none, which changes how perf names its probes.
+inline bool has_entry_attribute(Dwarf_Die* die) noexcept
+{
+    Dwarf_Attribute attr;
+    Dwarf_Addr addr = 0;
+    return dwarf_formaddr(dwarf_attr(die, DW_AT_entry_pc, &attr), &addr) == 0 ||
+           dwarf_formaddr(dwarf_attr(die, DW_AT_low_pc, &attr), &addr) == 0;
+}
+
 /// A subprogram that is a definition (not a declaration).
 inline bool is_function_definition(Dwarf_Die* die) noexcept
 {

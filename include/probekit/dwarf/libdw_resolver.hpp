@@ -14,6 +14,7 @@
 
 #include <probekit/dwarf/debuginfo.hpp>
 #include <probekit/dwarf/die_walk.hpp>
+#include <probekit/dwarf/function_index.hpp>
 #include <probekit/dwarf/lazy_pattern.hpp>
 #include <probekit/dwarf/resolver.hpp>
 #include <probekit/dwarf/symbol_lookup.hpp>
@@ -24,6 +25,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <unistd.h>
@@ -118,6 +120,14 @@ private:
     result<resolution> find(perf_probe_event const& event);
     result<resolution> find_alternative(perf_probe_event const& event);
 
+    // Built on the first search for a function: a run of many commands pays one walk.
+    function_index const& functions()
+    {
+        if (!functions_)
+            functions_.emplace(info_->dwarf());
+        return *functions_;
+    }
+
     parse_error not_found(perf_probe_event const& event)
     {
         diagnostics_.push_back("Probe point '" + describe_point(event.point) + "' not found.");
@@ -128,6 +138,7 @@ private:
     std::string module_;
     arg_hook args_;
     std::vector<std::string> diagnostics_;
+    std::optional<function_index> functions_;
 };
 
 static_assert(probe_resolver<libdw_resolver>);
@@ -191,6 +202,12 @@ struct libdw_resolver::search {
             char const* name = die_name(&real);
             diag().push_back(std::string("Specified offset is out of ") + (name ? name : ""));
             return fail(error_kind::invalid, "the offset is beyond the function");
+        }
+        if (!has_entry_attribute(&real) && !perf_finds_symbol_at(*self.info_, addr)) {
+            char hex[32];
+            std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(addr));
+            diag().push_back(std::string("Failed to find symbol at 0x") + hex);
+            return fail(error_kind::not_found, "no symbol at the address");
         }
         Dwarf_Addr entry = 0;
         if (event.point.retprobe && (!entry_pc(&real, entry) || entry != addr)) {
@@ -398,7 +415,10 @@ struct libdw_resolver::search {
     {
         if (!is_function_definition(&sp) || !name_matches(&sp))
             return true;
-        char const* dfile = decl_file(&sp);
+        // dwarf_decl_file reads the CU's whole line table (glibc: 8 MB over the corpus),
+        // and a probe on the entry needs no file
+        bool const needs_file = !file.empty() || event.point.line || !lazy.empty();
+        char const* dfile = needs_file ? decl_file(&sp) : nullptr;
         if (!file.empty() && (!dfile || !tail_equal(file, dfile)))
             return true;
         fname = dfile ? dfile : "";
@@ -422,13 +442,62 @@ struct libdw_resolver::search {
                 status = probe_instance(&in);
                 return status < 0;
             });
-            rc = status < 0 ? status : 0;
+            // perf: an instance that is "not found" (ENOENT) ends the walk of this
+            // function's instances, keeping the probes found before it, and is no error.
+            rc = status < 0 && failure.kind != error_kind::not_found ? status : 0;
         }
         return is_glob(function) && rc >= 0;
     }
 
+    // One CU's functions (perf: find_probe_point_by_func); false once the search stops.
+    template <typename Walk>
+    bool run_on_unit(int& rc, Walk&& walk_functions)
+    {
+        fname.clear();
+        if (!file.empty() && !find_cu_file(&cu, file, fname))
+            return true;
+        walk_functions([&](Dwarf_Die& sp) {
+            bool const more = on_function(sp, rc);
+            return more && rc >= 0;
+        });
+        return rc >= 0;
+    }
+
+    // A plain name: only its definitions, in CU and DIE order (perf walks every function
+    // of every CU, and finds no others). A glob: every CU.
+    int run_on_functions()
+    {
+        int rc = 0;
+        if (!is_glob(function)) {
+            self.functions().for_each_unit(function, [&](Dwarf_Die& unit, auto functions) {
+                cu = unit;
+                return run_on_unit(rc, [&](auto&& on) {
+                    for (Dwarf_Die& sp : functions)
+                        if (!on(sp))
+                            return;
+                });
+            });
+            return rc < 0 ? rc : 0;
+        }
+        Dwarf* dw = self.info_->dwarf();
+        Dwarf_Off off = 0, next = 0;
+        std::size_t header = 0;
+        for (; dwarf_nextcu(dw, off, &next, &header, nullptr, nullptr, nullptr) == 0; off = next) {
+            if (!dwarf_offdie(dw, off + header, &cu))
+                continue;
+            auto const all = [&](auto&& on) {
+                for_each_function(&cu, [&](Dwarf_Die& sp) { return on(sp); });
+            };
+            if (!run_on_unit(rc, all))
+                break;
+        }
+        return rc < 0 ? rc : 0;
+    }
+
     int run()
     {
+        if (!function.empty())
+            return run_on_functions();
         Dwarf* dw = self.info_->dwarf();
         Dwarf_Off off = 0, next = 0;
         std::size_t header = 0;
@@ -441,12 +510,7 @@ struct libdw_resolver::search {
             fname.clear();
             if (!file.empty() && !find_cu_file(&cu, file, fname))
                 continue;
-            if (!function.empty()) {
-                for_each_function(&cu, [&](Dwarf_Die& sp) {
-                    bool const more = on_function(sp, rc);
-                    return more && rc >= 0;
-                });
-            } else if (!lazy.empty()) {
+            if (!lazy.empty()) {
                 rc = probe_lazy(&cu);
             } else {
                 lno = static_cast<int>(event.point.line);
@@ -497,11 +561,21 @@ inline result<resolution> libdw_resolver::resolve_absolute(perf_probe_event cons
     return resolution{module_, {std::move(loc)}};
 }
 
-// F13: perf 6.1 takes %return from the symbol table only; probekit looks in DWARF first
-// (so @SRC counts) and falls back to the symbol table as perf does.
+// F13: perf 6.1 takes %return from the symbol table only. probekit gives perf's answer
+// wherever perf has one (the symbol table has FUNC and no @SRC is given: DWARF would add
+// clones such as getanswer_r.constprop.0, which perf does not probe), and the DWARF one
+// where perf finds nothing or ignores @SRC (names the symbol table lacks, C++ names).
+// DWARF is searched first in any case: the argument hook sees its sites (-V lists them).
 inline result<resolution> libdw_resolver::resolve_return(perf_probe_event const& event)
 {
     auto found = find(event);
+    if (!event.point.has_file) {
+        symtab_resolver symbols(*info_, module_);
+        if (auto r = symbols.resolve(event); r || r.error().kind == error_kind::invalid) {
+            diagnostics_ = symbols.diagnostics();
+            return r;
+        }
+    }
     if (found && !found->locations.empty())
         return found;
     if (!found && found.error().kind != error_kind::not_found)

@@ -29,11 +29,9 @@
 
 namespace probekit::dwarf {
 
-/// The call-frame tables used to evaluate `DW_OP_call_frame_cfa` frame bases:
-/// `.eh_frame` of the loaded binary and `.debug_frame` of the debug file (either may be
-/// null), and what to subtract from a DWARF address to look it up in them: with libdwfl,
-/// the bias `dwfl_module_eh_cfi` reports minus the one `dwfl_module_getdwarf` reports
-/// (0 in practice; both tables are indexed by link-time addresses).
+/// The call-frame tables used to evaluate `DW_OP_call_frame_cfa` frame bases: those
+/// perf reads (`debuginfo::eh_frame()` and `debug_frame()`, either may be null), and
+/// what to subtract from a DWARF address to look it up in them (0 for those tables).
 struct cfi_tables {
     Dwarf_CFI* eh = nullptr;
     Dwarf_CFI* debug = nullptr;

@@ -31,14 +31,18 @@ inline std::vector<elf_symbol> find_function_symbols(debuginfo const& info,
                                                      std::string_view pattern)
 {
     std::vector<elf_symbol> found;
-    info.for_each_symbol([&](elf_symbol const& s) {
+    auto const visit = [&](elf_symbol const& s) {
         bool const code = s.type == STT_FUNC || s.type == STT_GNU_IFUNC;
         bool const seen = std::any_of(found.begin(), found.end(),
                                       [&](elf_symbol const& f) { return f.value == s.value; });
         if (code && !seen && symbol_matches(pattern, s.name))
             found.push_back(s);
         return true;
-    });
+    };
+    if (is_glob(pattern))
+        info.for_each_symbol(visit);
+    else
+        info.for_each_symbol_named(pattern.substr(0, pattern.find('@')), visit);
     return found;
 }
 
@@ -47,15 +51,31 @@ inline std::vector<elf_symbol> find_function_symbols(debuginfo const& info,
 inline bool find_any_symbol(debuginfo const& info, std::string_view name, elf_symbol& out)
 {
     bool found = false;
-    info.for_each_symbol([&](elf_symbol const& s) {
+    auto const visit = [&](elf_symbol const& s) {
         if (s.type != STT_SECTION && s.type != STT_FILE && symbol_matches(name, s.name)) {
             out = s;
             found = true;
             return false;
         }
         return true;
-    });
+    };
+    if (is_glob(name))
+        info.for_each_symbol(visit);
+    else
+        info.for_each_symbol_named(name.substr(0, name.find('@')), visit);
     return found;
+}
+
+/// perf's name for a probe in a function without DW_AT_entry_pc/DW_AT_low_pc (one split
+/// into hot and cold parts, with DW_AT_ranges): the libdwfl symbol at the address. perf
+/// passes the DWARF address where libdwfl expects a module address, which for an offline
+/// shared object is 0x10000 higher, so the symbol looked up is the one 0x10000 bytes
+/// below. perf drops the probe when there is none ("Failed to find symbol at 0x...");
+/// we ask libdwfl the same question to keep the same probes.
+inline bool perf_finds_symbol_at(debuginfo const& info, Dwarf_Addr dwarf_addr)
+{
+    GElf_Sym sym;
+    return info.module() && dwfl_module_addrsym(info.module(), dwarf_addr, &sym, nullptr);
 }
 
 } // namespace probekit::dwarf

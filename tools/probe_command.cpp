@@ -154,11 +154,18 @@ void report_added(std::vector<perf_probe_event> const& events,
                      group.c_str(), last.c_str());
 }
 
+/// A trace command as the cache or the notes give it, written out as it is: perf prints a
+/// cached line the kernel would refuse (`x=@sym+0` on a uprobe) for -D just the same.
+struct stored_line {
+    std::string text;
+    tracefs_event head; ///< its kind, group and event
+};
+
 /// One command's trace commands before they are written: resolved through DWARF, or
 /// taken as stored from the probe cache or the binary's SDT notes.
 struct planned_command {
     std::optional<dwarf::resolution> found; ///< DWARF; else `stored`
-    std::vector<trace_probe_event> stored;
+    std::vector<stored_line> stored;
 };
 
 /// The opened debuginfo and its resolver, made only when a command needs DWARF: a cached
@@ -209,18 +216,20 @@ private:
     std::optional<probe_session<dwarf::libdw_resolver>> session_;
 };
 
-/// Parses stored trace commands (cache lines are perf's synthesis of uprobe lines).
-std::optional<std::vector<trace_probe_event>> parse_stored(std::vector<std::string> const& lines)
+/// Splits stored trace commands into their names; nullopt (with a warning) for a line that
+/// is no trace command at all.
+std::optional<std::vector<stored_line>> split_stored(std::vector<std::string> lines)
 {
-    std::vector<trace_probe_event> out;
-    for (auto const& line : lines) {
-        auto ev = parse_trace_probe(std::string_view(line), trace_kind::uprobe);
-        if (!ev) {
-            std::fprintf(stderr, "probekit: warning: cache: unreadable trace command '%s': %s\n",
-                         line.c_str(), ev.error().message.data());
+    std::vector<stored_line> out;
+    for (auto& line : lines) {
+        stored_line stored;
+        if (!split_tracefs_line(line, stored.head)) {
+            std::fprintf(stderr, "probekit: warning: cache: not a trace command: '%s'\n",
+                         line.c_str());
             return std::nullopt;
         }
-        out.push_back(std::move(*ev));
+        stored.text = std::move(line);
+        out.push_back(std::move(stored));
     }
     return out;
 }
@@ -241,13 +250,19 @@ std::optional<planned_command> plan_command(perf_probe_event const& event,
         }
         if (found->empty())
             return std::nullopt; // perf says no more than "Failed to add events"
-        plan.stored = std::move(*found);
-        return plan;
+        std::vector<std::string> lines;
+        for (auto const& ev : *found)
+            synthesize_trace_probe(ev, lines.emplace_back());
+        if (auto stored = split_stored(std::move(lines))) {
+            plan.stored = std::move(*stored);
+            return plan;
+        }
+        return std::nullopt;
     }
 
     std::string const spec = synthesize_perf_probe(event, default_group_for_target(module));
     if (auto lines = find_cached_command(dir, module.c_str(), spec))
-        if (auto stored = parse_stored(*lines)) {
+        if (auto stored = split_stored(std::move(*lines))) {
             plan.stored = std::move(*stored);
             return plan;
         }
@@ -269,13 +284,13 @@ std::optional<planned_command> plan_command(perf_probe_event const& event,
 
 /// Names a stored trace command as perf names a cached one: its own name, with a `_N`
 /// suffix when that is taken and suffixes are allowed.
-bool name_stored(trace_probe_event& ev, naming_policy const& naming)
+bool name_stored(stored_line& line, naming_policy const& naming)
 {
     auto const taken = [&](std::string const& n) {
         return std::find(naming.existing.begin(), naming.existing.end(), n) !=
                naming.existing.end();
     };
-    std::string const base = ev.event;
+    std::string const base = line.head.event;
     if (!taken(base))
         return true;
     if (!naming.allow_suffix) {
@@ -289,7 +304,10 @@ bool name_stored(trace_probe_event& ev, naming_policy const& naming)
     }
     for (int i = 1; i < 1024; ++i)
         if (std::string n = base + "_" + std::to_string(i); !taken(n)) {
-            ev.event = n;
+            // "p:GROUP/EVENT rest" -> "p:GROUP/EVENT_N rest"
+            auto const name_end = line.text.find(' ');
+            line.text.replace(0, name_end, line.text.substr(0, 2) + line.head.group + "/" + n);
+            line.head.event = n;
             return true;
         }
     std::fputs("Too many events are on the same function.\n", stderr);
@@ -346,12 +364,10 @@ bool emit_planned(emitter& out, planned_command& plan, perf_probe_event const& e
                   emitted_command& emitted)
 {
     if (!plan.found) {
-        for (auto& ev : plan.stored) {
-            if (!name_stored(ev, out.naming()))
+        for (auto& line : plan.stored) {
+            if (!name_stored(line, out.naming()))
                 return false;
-            std::string line;
-            synthesize_trace_probe(ev, line);
-            if (!out.emit(line, ev.group, ev.event, index, emitted))
+            if (!out.emit(line.text, line.head.group, line.head.event, index, emitted))
                 return false;
         }
         return true;

@@ -355,4 +355,47 @@ BOOST_AUTO_TEST_CASE(f14_cxx_destructors_templates_operators_lambdas_and_members
     BOOST_TEST(args.find(":s32 by=") != std::string::npos, args);
 }
 
+BOOST_AUTO_TEST_CASE(f14_qualified_names_resolve_through_their_scopes)
+{
+    std::string const cxx = fixture("cli-cxx-O0");
+    // The unqualified name finds it as perf does; the qualified ones must find that place.
+    auto const plain = define(cxx, "bump");
+    BOOST_TEST_REQUIRE(plain.status == 0, plain.err);
+    std::string const place = places(plain.out).at(0);
+    std::string const address = place.substr(place.find(' '));
+    struct {
+        char const* spec;
+        char const* event;
+    } const cases[] = {
+        {"shapes::Counter::bump", "shapes_Counter_bump"}, // the whole scope
+        {"Counter::bump", "Counter_bump"},                 // its innermost scopes
+    };
+    for (auto const& c : cases) {
+        BOOST_TEST_CONTEXT(c.spec)
+        {
+            auto const ours = define(cxx, c.spec);
+            BOOST_TEST_REQUIRE(ours.status == 0, ours.err);
+            auto const at = places(ours.out);
+            BOOST_TEST_REQUIRE(at.size() == 1u);
+            BOOST_TEST(at[0] == std::string("probe_cli/") + c.event + address);
+            if (auto const theirs = perf_define(cxx, c.spec)) // perf 6.1: not found
+                BOOST_TEST(theirs->status != 0);
+        }
+    }
+    BOOST_TEST(arguments(define(cxx, "Counter::bump by").out).at(0) ==
+               arguments(define(cxx, "bump by").out).at(0));
+
+    // A scope that is not the function's, or only part of a scope's name, finds nothing.
+    BOOST_TEST(define(cxx, "Doubler::bump").status != 0);
+    BOOST_TEST(define(cxx, "ounter::bump").status != 0);
+
+    // A destructor by its qualified name, and a line in a qualified function.
+    auto const dtor = define(cxx, "Counter::~Counter");
+    BOOST_TEST_REQUIRE(dtor.status == 0, dtor.err);
+    BOOST_TEST(places(dtor.out).at(0).starts_with("probe_cli/Counter_Counter_dtor 0x"));
+    auto const line = define(cxx, "shapes::Counter::bump:2");
+    BOOST_TEST_REQUIRE(line.status == 0, line.err);
+    BOOST_TEST(places(line.out).at(0).starts_with("probe_cli/shapes_Counter_bump_L2 0x"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,6 +15,7 @@
 #include <probekit/dwarf/debuginfo.hpp>
 #include <probekit/dwarf/die_walk.hpp>
 #include <probekit/dwarf/function_index.hpp>
+#include <probekit/dwarf/qualified_name.hpp>
 #include <probekit/dwarf/lazy_pattern.hpp>
 #include <probekit/dwarf/resolver.hpp>
 #include <probekit/dwarf/symbol_lookup.hpp>
@@ -162,10 +163,17 @@ struct libdw_resolver::search {
     parse_error failure{};
 
     search(libdw_resolver& owner, perf_probe_event const& e, std::string fn)
-        : self(owner), event(e), function(std::move(fn))
+        : self(owner), event(e), function(std::move(fn)),
+          qualified(!is_glob(function) && is_qualified_name(function)),
+          lookup_name(qualified ? unqualified_part(function) : std::string_view(function))
     {
         out.module = owner.module_;
     }
+
+    // F14: `Counter::bump` is looked up as `bump` and matched with the DIE's scopes; it
+    // probes every definition in those scopes (overloads too), where perf finds none.
+    bool const qualified;
+    std::string_view const lookup_name; // into `function`
 
     auto& diag() { return self.diagnostics_; }
 
@@ -177,6 +185,11 @@ struct libdw_resolver::search {
 
     bool name_matches(Dwarf_Die* die) const
     {
+        if (qualified) {
+            char const* name = die_name(die);
+            return name != nullptr && lookup_name == name &&
+                   names_scope_suffix(qualified_name(die), function);
+        }
         auto const matches = [&](char const* name) {
             if (!name)
                 return false;
@@ -446,7 +459,7 @@ struct libdw_resolver::search {
             // function's instances, keeping the probes found before it, and is no error.
             rc = status < 0 && failure.kind != error_kind::not_found ? status : 0;
         }
-        return is_glob(function) && rc >= 0;
+        return (is_glob(function) || qualified) && rc >= 0;
     }
 
     // One CU's functions (perf: find_probe_point_by_func); false once the search stops.
@@ -469,7 +482,7 @@ struct libdw_resolver::search {
     {
         int rc = 0;
         if (!is_glob(function)) {
-            self.functions().for_each_unit(function, [&](Dwarf_Die& unit, auto functions) {
+            self.functions().for_each_unit(lookup_name, [&](Dwarf_Die& unit, auto functions) {
                 cu = unit;
                 return run_on_unit(rc, [&](auto&& on) {
                     for (Dwarf_Die& sp : functions)

@@ -268,6 +268,26 @@ BOOST_AUTO_TEST_CASE(an_error_after_a_dereference_stays_inside_the_line)
     BOOST_TEST(ev.error().offset == 13u);
 }
 
+// fuzz_trace_probe: perf writes a negative user offset as "+u-1(", a byte longer than the
+// "-u1(" the kernel also takes, so a 63-byte argument came back 64 bytes long and rejected.
+BOOST_AUTO_TEST_CASE(a_negative_user_offset_keeps_a_full_length_argument_readable)
+{
+    std::string body = "-u1(";
+    for (int i = 0; i < 13; ++i)
+        body += "+0(";
+    body += "%ax" + std::string(14, ')') + ":x8";
+    BOOST_TEST_REQUIRE(body.size() == 63u);
+    std::string const line = "p /bin/sh:0x10 " + body;
+    auto const ev = parse_trace_probe(line, trace_kind::uprobe);
+    BOOST_TEST_REQUIRE(ev.has_value());
+    BOOST_TEST(synthesize(*ev) == line);
+    BOOST_TEST(parse_trace_probe(synthesize(*ev), trace_kind::uprobe).has_value());
+    // Below the limit perf's spelling stays.
+    auto const short_ev = parse_trace_probe("p /bin/sh:0x10 -u1(+0(%ax))", trace_kind::uprobe);
+    BOOST_TEST_REQUIRE(short_ev.has_value());
+    BOOST_TEST(synthesize(*short_ev) == "p /bin/sh:0x10 +u-1(+0(%ax))");
+}
+
 BOOST_AUTO_TEST_CASE(the_kind_names_read_back)
 {
     for (auto const kind : {trace_kind::automatic, trace_kind::kprobe, trace_kind::uprobe,

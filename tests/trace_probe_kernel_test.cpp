@@ -10,6 +10,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -149,7 +150,8 @@ BOOST_AUTO_TEST_CASE(the_kernel_accepts_exactly_the_uprobe_rows_probekit_accepts
                 ++agreed;
             if (!ours && status != 0) {
                 if (auto const caret = logged_caret(log, command)) {
-                    BOOST_TEST(ours.error().offset == *caret);
+                    // (a caret past the end of the line is reported as the end)
+                    BOOST_TEST(ours.error().offset == std::min(*caret, command.size()));
                     ++carets;
                 }
             }
@@ -220,7 +222,8 @@ BOOST_AUTO_TEST_CASE(random_uprobe_lines_get_the_kernel_verdict_and_caret)
             agreed += ours.has_value() == (status == 0);
             if (!ours && status != 0) {
                 if (auto const caret = logged_caret(log, command)) {
-                    BOOST_TEST(ours.error().offset == *caret);
+                    // (a caret past the end of the line is reported as the end)
+                    BOOST_TEST(ours.error().offset == std::min(*caret, command.size()));
                     ++carets;
                 }
             }

@@ -251,6 +251,43 @@ BOOST_AUTO_TEST_CASE(a_dereference_offset_takes_one_sign_only)
                    .has_value());
 }
 
+// fuzz_trace_probe: the shift the kernel keeps after a dereference put the caret of a
+// bad type at the end of the line past the text ("p d +444(k):b/16" gave offset 17).
+BOOST_AUTO_TEST_CASE(an_error_after_a_dereference_stays_inside_the_line)
+{
+    for (std::string_view const line : {"p d +444(k):b/16", "p /bin/sh:10 +0x4444(%ax):b/16"}) {
+        auto const ev = parse_trace_probe(line, line[2] == '/' ? trace_kind::uprobe
+                                                               : trace_kind::kprobe);
+        BOOST_TEST_REQUIRE(!ev.has_value());
+        BOOST_TEST(ev.error().code == "BAD_BITFIELD");
+        BOOST_TEST(ev.error().offset == line.size());
+    }
+    // Where the shifted caret is still inside the line, it is the kernel's.
+    auto const ev = parse_trace_probe("p d +4(k):b/16", trace_kind::kprobe);
+    BOOST_TEST_REQUIRE(!ev.has_value());
+    BOOST_TEST(ev.error().offset == 13u);
+}
+
+// fuzz_trace_probe: perf writes a negative user offset as "+u-1(", a byte longer than the
+// "-u1(" the kernel also takes, so a 63-byte argument came back 64 bytes long and rejected.
+BOOST_AUTO_TEST_CASE(a_negative_user_offset_keeps_a_full_length_argument_readable)
+{
+    std::string body = "-u1(";
+    for (int i = 0; i < 13; ++i)
+        body += "+0(";
+    body += "%ax" + std::string(14, ')') + ":x8";
+    BOOST_TEST_REQUIRE(body.size() == 63u);
+    std::string const line = "p /bin/sh:0x10 " + body;
+    auto const ev = parse_trace_probe(line, trace_kind::uprobe);
+    BOOST_TEST_REQUIRE(ev.has_value());
+    BOOST_TEST(synthesize(*ev) == line);
+    BOOST_TEST(parse_trace_probe(synthesize(*ev), trace_kind::uprobe).has_value());
+    // Below the limit perf's spelling stays.
+    auto const short_ev = parse_trace_probe("p /bin/sh:0x10 -u1(+0(%ax))", trace_kind::uprobe);
+    BOOST_TEST_REQUIRE(short_ev.has_value());
+    BOOST_TEST(synthesize(*short_ev) == "p /bin/sh:0x10 +u-1(+0(%ax))");
+}
+
 BOOST_AUTO_TEST_CASE(the_kind_names_read_back)
 {
     for (auto const kind : {trace_kind::automatic, trace_kind::kprobe, trace_kind::uprobe,

@@ -193,20 +193,16 @@ inline void put_type(writer& w, trace_type const& t) noexcept
     }
 }
 
+/// The argument body (after `NAME=`): perf writes a negative user offset as "+u-5(", a
+/// byte longer than "-u5(", which the kernel reads the same; `short_user` writes the latter.
 template <typename Strings>
-void put_arg(writer& w, basic_trace_arg<Strings> const& a) noexcept
+void put_arg_body(writer& w, basic_trace_arg<Strings> const& a, bool short_user) noexcept
 {
-    if (!a.name.empty()) {
-        w.put(a.name);
-        w.put('=');
-    }
     // e.g. "+0(-24(" for {-24, 0}: the outermost dereference is written first
     for (std::size_t i = a.derefs.size(); i-- != 0;) {
         auto const& d = a.derefs[i];
         if (d.user) {
-            w.put("+u");
-            if (d.offset < 0)
-                w.put('-');
+            w.put(d.offset < 0 && short_user ? "-u" : d.offset < 0 ? "+u-" : "+u");
             w.shortest(d.offset < 0 ? 0 - static_cast<std::uint64_t>(d.offset)
                                     : static_cast<std::uint64_t>(d.offset));
         } else {
@@ -253,6 +249,23 @@ void put_arg(writer& w, basic_trace_arg<Strings> const& a) noexcept
         w.put(d.trailing);
     }
     put_type(w, a.type);
+}
+
+template <typename Strings>
+void put_arg(writer& w, basic_trace_arg<Strings> const& a) noexcept
+{
+    if (!a.name.empty()) {
+        w.put(a.name);
+        w.put('=');
+    }
+    // perf's spelling, unless it takes the body over the kernel's 63 bytes where "-u5("
+    // (as a kernel-read "-u5(" line had it) fits: the canonical line must read back.
+    char* const body = w.p;
+    put_arg_body(w, a, false);
+    if (static_cast<std::size_t>(w.p - body) > grammar::trace::max_argstr_len) {
+        w.p = body;
+        put_arg_body(w, a, true);
+    }
 }
 
 } // namespace detail::trace

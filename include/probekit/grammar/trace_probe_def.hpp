@@ -451,7 +451,11 @@ private:
               std::string_view expected = {},
               error_kind kind = error_kind::invalid) noexcept
     {
-        error_ = parse_error{kind, offset, 0, expected, message, code};
+        // The kernel's offsets after a dereference stay shifted right by the `+OFFS(` it
+        // stepped into (deref_shift), so for a type at the end of the line its error_log
+        // caret can stand past the last byte ("p d +444(k):b/16" reports 17 of 16). A
+        // parse_error offset is a position in the text: such a caret becomes the end.
+        error_ = parse_error{kind, std::min(offset, text_.size()), 0, expected, message, code};
         return false;
     }
 

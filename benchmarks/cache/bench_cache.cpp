@@ -33,8 +33,12 @@ void* operator new(std::size_t n, std::nothrow_t const&) noexcept
     ++allocations;
     return std::malloc(n == 0 ? 1 : n);
 }
+// gcc 12 takes the replaced pair for a mismatch (malloc'd by our new, freed by our delete).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace {
 

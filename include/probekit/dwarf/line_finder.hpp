@@ -31,6 +31,8 @@ struct line_listing {
 namespace detail {
 
 struct line_search {
+    explicit line_search(line_listing& listing) : out(listing) {}
+
     line_listing& out;
     Dwarf_Die cu{};
     std::string fname;
@@ -67,7 +69,7 @@ inline int clamp_line(long long value) noexcept
 inline result<line_listing> find_line_range(debuginfo const& info, line_range const& range)
 {
     line_listing out;
-    detail::line_search s{out};
+    detail::line_search s(out);
     Dwarf* dw = info.dwarf();
     std::string const function = unescape(range.function);
     std::string const file = unescape(range.file);

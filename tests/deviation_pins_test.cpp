@@ -192,6 +192,24 @@ BOOST_AUTO_TEST_CASE(f4_a_lazy_pattern_that_matches_nothing_is_an_error)
         BOOST_TEST(places(theirs->out) == places(entry.out)); // perf 6.1: the entry (F4)
 }
 
+// --- F5: blanks end a lazy pattern --------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(f5_a_pattern_cut_by_a_blank_names_the_tokens_taken_as_arguments)
+{
+    // "step;g_total += *" is the pattern "g_total" and the arguments "+=" and "*"
+    auto const cut = define(c_o0, "step;g_total += *");
+    BOOST_TEST(cut.status != 0);
+    BOOST_TEST(cut.err.find("A blank ends the lazy pattern: '+=' '*' were taken as arguments") !=
+                   std::string::npos,
+               cut.err);
+    BOOST_TEST(cut.err.find("';g_total+=*'") != std::string::npos, cut.err);
+    // ... and the pattern it suggests is the one that matches
+    BOOST_TEST(define(c_o0, "step;g_total+=*").status == 0);
+    // a pattern that matches nothing, followed by real arguments, gets no such note
+    auto const plain = define(c_o0, "step;no_such_line* w");
+    BOOST_TEST(plain.err.find("A blank ends") == std::string::npos, plain.err);
+}
+
 // --- F6: bitfields, DWARF 4 and 5, in locals, through pointers and in globals --------------
 
 BOOST_AUTO_TEST_CASE(f6_bitfields_are_lsb_offsets_in_dwarf_4_and_5)

@@ -119,6 +119,7 @@ private:
     result<resolution> resolve_absolute(perf_probe_event const& event);
     result<resolution> resolve_return(perf_probe_event const& event);
     result<resolution> find(perf_probe_event const& event);
+    void note_blanks_in_pattern(perf_probe_event const& event);
     result<resolution> find_alternative(perf_probe_event const& event);
 
     // Built on the first search for a function: a run of many commands pays one walk.
@@ -615,12 +616,37 @@ inline result<resolution> libdw_resolver::find(perf_probe_event const& event)
     if (event.point.has_lazy) {
         diagnostics_.push_back("No line matches the lazy pattern '" + s.lazy + "' in " +
                                (s.file.empty() ? s.function : s.file) + ".");
+        note_blanks_in_pattern(event);
         return parse_error{error_kind::not_found, 0, 0, "", "no line matches the pattern", ""};
     }
     // perf tries the symbol table only for a plain FUNC without @SRC.
     if (event.point.has_function && !event.point.has_file && !is_glob(s.function))
         return find_alternative(event);
     return not_found(event);
+}
+
+// F5: a blank ends the point, so `area;a = *` is the pattern `a` and the arguments `=` and
+// `*`. When such a pattern matches nothing, name the tokens that were probably meant to be
+// part of it (arguments that are no C variable, register or fetch).
+inline void libdw_resolver::note_blanks_in_pattern(perf_probe_event const& event)
+{
+    std::string stray, joined;
+    for (auto const& arg : event.args) {
+        std::string_view const var = arg.var;
+        if (!var.empty() && var.find_first_of("*=+;") != 0)
+            break; // a real argument: what follows is no pattern
+        std::string const token = (arg.has_name ? std::string(arg.name) + "=" : "") +
+                                  std::string(var);
+        stray += (stray.empty() ? "'" : " '") + token + "'";
+        joined += token;
+    }
+    if (stray.empty())
+        return;
+    diagnostics_.push_back("A blank ends the lazy pattern: " + stray +
+                           (stray.find(' ') != std::string::npos ? " were" : " was") +
+                           " taken as arguments. Write the pattern without blanks (they are "
+                           "ignored when matching): ';" + unescape(event.point.lazy) + joined +
+                           "'.");
 }
 
 // perf's "alternative probe point": the name is only in the symbol table (an alias like

@@ -44,7 +44,6 @@ int run_probe_cache(arguments args)
     option_reader in(args);
     std::optional<std::string_view> list_filter;
     std::optional<std::string_view> delete_filter;
-    std::string_view buildid_dir;
     bool list = false;
     bool dry_run = false;
     int verbose = 0;
@@ -66,13 +65,6 @@ int run_probe_cache(arguments args)
                 std::cerr << "probekit: error: '" << a << "' needs a filter\n";
                 return exit_bad_input;
             }
-        } else if (in.is(0, "buildid-dir", true, attached)) {
-            auto const dir = in.value(attached);
-            if (!dir) {
-                std::cerr << "probekit: error: '--buildid-dir' needs a directory\n";
-                return exit_bad_input;
-            }
-            buildid_dir = *dir;
         } else {
             std::cerr << "probekit: error: '" << a
                       << "' cannot be combined with --cache -l/-d\n";
@@ -93,7 +85,8 @@ int run_probe_cache(arguments args)
         return exit_bad_input;
     }
 
-    auto const dir = build_id_dir::from_environment(buildid_dir);
+    // `probekit --buildid-dir DIR probe ...` arrives here as PERF_BUILDID_DIR (main.cpp).
+    auto const dir = build_id_dir::from_environment();
     int status = exit_ok;
     std::size_t removed = 0;
     for (auto const& bin : dir.list()) {

@@ -47,7 +47,9 @@ inline result<perf_probe_view> parse_perf_probe(std::string_view text,
     namespace x3 = grammar::x3;
     grammar::failure_state failures;
     failures.begin = text.data();
-    grammar::perf_probe_builder builder(failures, args, fields);
+    // Every path returns `parsed`, so it is built in the caller's storage (NRVO).
+    result<perf_probe_view> parsed{perf_probe_view{}};
+    grammar::perf_probe_builder builder(failures, *parsed, args, fields);
 
     char const* first = text.data();
     char const* const last = text.data() + text.size();
@@ -56,11 +58,13 @@ inline result<perf_probe_view> parse_perf_probe(std::string_view text,
         x3::with<grammar::failure_tag>(std::ref(failures))[x3::with<grammar::builder_tag>(
             std::ref(builder))[grammar::perf_probe::command]]);
     if (failures.failed)
-        return failures.error;
-    if (!matched || first != last)
-        return parse_error{error_kind::invalid, static_cast<std::size_t>(first - text.data()),
-                           0, "end of the command", "unexpected text", {}};
-    return builder.result();
+        parsed = failures.error;
+    else if (!matched || first != last)
+        parsed = parse_error{error_kind::invalid, static_cast<std::size_t>(first - text.data()),
+                             0, "end of the command", "unexpected text", {}};
+    else
+        builder.finish();
+    return parsed;
 }
 
 inline result<perf_probe_view> parse_perf_probe(std::string_view text,

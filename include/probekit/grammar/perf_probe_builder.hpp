@@ -6,6 +6,7 @@
 
 #include <probekit/config.hpp>
 #include <probekit/grammar/failure.hpp>
+#include <probekit/grammar/scan.hpp>
 #include <probekit/line_range.hpp>
 #include <probekit/perf_probe_event.hpp>
 
@@ -47,7 +48,8 @@ constexpr std::array<std::uint8_t, 256> point_byte_classes = [] {
 } // namespace detail
 
 /// One pass over the point token (up to the first blank), e.g. "grp:ev=app.c:19".
-inline point_shape read_point_shape(char const* it, char const* last) noexcept
+/// `floor` is the start of the text, for `find_stop`.
+inline point_shape read_point_shape(char const* it, char const* last, char const* floor) noexcept
 {
     using namespace detail;
     point_shape shape;
@@ -57,17 +59,15 @@ inline point_shape read_point_shape(char const* it, char const* last) noexcept
     bool dot_seen = false;
     bool dot_before_file_separator = false;
     for (;; ++it) {
-        while (it != last && point_byte_classes[static_cast<unsigned char>(*it)] == ordinary)
-            ++it;
+        it = find_stop<";@+%\\=:.">(it, last, floor); // the bytes that are not `ordinary`
         if (it == last)
             break;
         char const c = *it;
         auto const kind = point_byte_classes[static_cast<unsigned char>(c)];
-        if (kind == blank)
+        if (kind == detail::blank)
             break;
         if (kind == backslash) { // escapes the next character, unless that is a blank
-            bool const escapes_next =
-                last - it > 1 && point_byte_classes[static_cast<unsigned char>(it[1])] != blank;
+            bool const escapes_next = last - it > 1 && !is_blank(static_cast<unsigned char>(it[1]));
             it += escapes_next ? 1 : 0;
             continue;
         }
@@ -92,19 +92,22 @@ inline point_shape read_point_shape(char const* it, char const* last) noexcept
     return shape;
 }
 
-/// Fills a `perf_probe_view`. Every member returns false to fail the parse, after
-/// recording why in `failures`.
+/// Fills a `perf_probe_view` in place: the entry point hands over the view inside the
+/// result it returns, so a parse neither builds a point twice nor copies it out. `out` must
+/// be default-constructed. Every member returns false to fail the parse, after recording
+/// why in `failures`.
 class perf_probe_builder {
 public:
-    perf_probe_builder(failure_state& failures, std::span<probe_arg_view> args,
-                       std::span<probe_field_view> fields) noexcept
-        : failures_(failures), args_(args), fields_(fields)
+    perf_probe_builder(failure_state& failures, perf_probe_view& out,
+                       std::span<probe_arg_view> args, std::span<probe_field_view> fields) noexcept
+        : failures_(failures), out_(out), point_(out.point), args_(args), fields_(fields)
     {
     }
 
-    perf_probe_view result() const noexcept
+    /// Points the view at the arguments parsed so far.
+    void finish() noexcept
     {
-        return {point_, std::span<probe_arg_view const>(args_.data(), arg_count_)};
+        out_.args = std::span<probe_arg_view const>(args_.data(), arg_count_);
     }
 
     // --- the point ----------------------------------------------------------------------
@@ -360,9 +363,10 @@ private:
     static constexpr std::size_t max_name_length = 63;
 
     failure_state& failures_;
+    perf_probe_view& out_;
+    probe_point_view& point_;
     std::span<probe_arg_view> args_;
     std::span<probe_field_view> fields_;
-    probe_point_view point_;
     point_shape shape_;
     std::size_t arg_count_ = 0;
     std::size_t field_count_ = 0;

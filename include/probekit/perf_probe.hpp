@@ -49,7 +49,7 @@ inline result<perf_probe_view> parse_perf_probe(std::string_view text,
     grammar::failure_state failures;
     failures.begin = text.data();
     // Every path returns `parsed`, so it is built in the caller's storage (NRVO).
-    result<perf_probe_view> parsed{perf_probe_view{}};
+    result<perf_probe_view> parsed(std::in_place);
     grammar::perf_probe_builder builder(failures, *parsed, args, fields);
 
     char const* first = text.data();
@@ -64,7 +64,7 @@ inline result<perf_probe_view> parse_perf_probe(std::string_view text,
         parsed = parse_error{error_kind::invalid, static_cast<std::size_t>(first - text.data()),
                              0, "end of the command", "unexpected text", {}};
     else
-        builder.finish();
+        builder.finish(*parsed);
     return parsed;
 }
 

@@ -100,14 +100,14 @@ class perf_probe_builder {
 public:
     perf_probe_builder(failure_state& failures, perf_probe_view& out,
                        std::span<probe_arg_view> args, std::span<probe_field_view> fields) noexcept
-        : failures_(failures), out_(out), point_(out.point), args_(args), fields_(fields)
+        : failures_(failures), point_(out.point), args_(args), fields_(fields)
     {
     }
 
-    /// Points the view at the arguments parsed so far.
-    void finish() noexcept
+    /// Points `out` (the view given to the constructor) at the arguments parsed so far.
+    void finish(perf_probe_view& out) const noexcept
     {
-        out_.args = std::span<probe_arg_view const>(args_.data(), arg_count_);
+        out.args = std::span<probe_arg_view const>(args_.data(), arg_count_);
     }
 
     // --- the point ----------------------------------------------------------------------
@@ -141,11 +141,10 @@ public:
         point_.has_sdt_target = true;
         return true;
     }
-    bool set_file_head(std::string_view text, char const* where) noexcept
+    bool set_file_head(std::string_view text, char const*) noexcept
     {
         point_.file = text;
         point_.has_file = true;
-        file_at_ = where;
         return true;
     }
     bool set_function(std::string_view text, char const*) noexcept
@@ -202,7 +201,6 @@ public:
                         error_kind::conflict);
         point_.file = text;
         point_.has_file = true;
-        file_at_ = where - 1;
         return true;
     }
     bool set_return(char const* where) noexcept
@@ -280,12 +278,14 @@ public:
         bool const has_fields = field_count_ != first_field_;
         arg_->fields = std::span<probe_field_view const>(fields_.data() + first_field_,
                                                          field_count_ - first_field_);
-        // perf names a field access after its last member (`p->x` is `x=p->x`).
-        if (!arg_->has_name && has_fields) {
+        // perf names a field access after its last member (`p->x` is `x=p->x`). The tests
+        // here and below use `&`: each part varies from argument to argument, the whole
+        // rarely does, and one predictable branch is cheaper than two that are not.
+        if (!arg_->has_name & has_fields) {
             arg_->name = default_name_;
             arg_->has_name = true;
         }
-        if (point_.retprobe && is_c_varname(arg_->var))
+        if (point_.retprobe & is_c_varname(arg_->var))
             return fail(arg_at_, "$retval, a register or a fetch",
                         "a return probe cannot read local variables", error_kind::conflict);
         ++arg_count_;
@@ -353,17 +353,13 @@ private:
 
     static bool is_c_varname(std::string_view var) noexcept
     {
-        if (var.empty())
-            return false;
-        char const c = var.front();
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        return !var.empty() && ident_start.table[static_cast<unsigned char>(var.front())];
     }
 
     /// The kernel's MAX_EVENT_NAME_LEN less its terminating NUL.
     static constexpr std::size_t max_name_length = 63;
 
     failure_state& failures_;
-    perf_probe_view& out_;
     probe_point_view& point_;
     std::span<probe_arg_view> args_;
     std::span<probe_field_view> fields_;
@@ -373,13 +369,14 @@ private:
 
     char const* line_at_ = nullptr;
     char const* offset_at_ = nullptr;
-    char const* file_at_ = nullptr;
     char const* return_at_ = nullptr;
     char const* lazy_at_ = nullptr;
 
-    probe_arg_view* arg_ = nullptr;
-    char const* arg_at_ = nullptr;
-    std::size_t first_field_ = 0;
+    // The argument being parsed: set by start_arg() before any use, so left without
+    // initializers; that keeps the state a parse zeroes small enough for a few stores.
+    probe_arg_view* arg_;
+    char const* arg_at_;
+    std::size_t first_field_;
     std::string_view default_name_;
 };
 

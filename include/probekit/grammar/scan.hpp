@@ -14,6 +14,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -249,8 +250,8 @@ struct word_parser : x3::parser<word_parser<Word>> {
     bool parse(char const*& first, char const* last, Context const&, RContext&,
                Attribute&) const noexcept
     {
-        if (static_cast<std::size_t>(last - first) < size ||
-            std::string_view(first, size) != Word.view())
+        // a comparison of constant size: the compiler makes it a few loads, no loop
+        if (static_cast<std::size_t>(last - first) < size || std::memcmp(first, Word.chars, size))
             return false;
         first += size;
         return true;

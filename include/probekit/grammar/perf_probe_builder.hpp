@@ -25,6 +25,10 @@ struct builder_tag;
 struct point_shape {
     bool event_prefix = false; ///< the first unescaped of `;=@+%` is '=': `[GROUP:]EVENT=`
     bool file_spec = false;    ///< after any prefix: no unescaped `+@%`, a '.' before `;`/`:`
+    /// Where a function head starts (the point, or just past `EVENT=`) and where it ends:
+    /// at the first unescaped blank or `;:+@%`, `::` not counting, as the head scan would.
+    char const* head_begin = nullptr;
+    char const* head_end = nullptr;
 };
 
 namespace detail {
@@ -58,6 +62,7 @@ inline point_shape read_point_shape(char const* it, char const* last, char const
     bool file_separator_seen = false;
     bool dot_seen = false;
     bool dot_before_file_separator = false;
+    shape.head_begin = it;
     for (;; ++it) {
         it = find_stop<";@+%\\=:.">(it, last, floor); // the bytes that are not `ordinary`
         if (it == last)
@@ -66,6 +71,7 @@ inline point_shape read_point_shape(char const* it, char const* last, char const
         auto const kind = point_byte_classes[static_cast<unsigned char>(c)];
         if (kind == detail::blank)
             break;
+        bool const cxx_scope = kind == colon && last - it > 1 && it[1] == ':';
         if (kind == backslash) { // escapes the next character, unless that is a blank
             bool const escapes_next = last - it > 1 && !is_blank(static_cast<unsigned char>(it[1]));
             it += escapes_next ? 1 : 0;
@@ -76,9 +82,13 @@ inline point_shape read_point_shape(char const* it, char const* last, char const
             if (kind == equals) { // what follows the prefix is judged on its own
                 shape.event_prefix = true;
                 function_separator = file_separator_seen = dot_seen = false;
+                shape.head_begin = it + 1;
+                shape.head_end = nullptr;
                 continue;
             }
         }
+        if (!shape.head_end && (kind == separator || (kind == colon && !cxx_scope)))
+            shape.head_end = it;
         function_separator = function_separator || c == '+' || c == '@' || c == '%';
         if (!file_separator_seen) {
             dot_seen = dot_seen || kind == dot;
@@ -87,7 +97,10 @@ inline point_shape read_point_shape(char const* it, char const* last, char const
                 dot_before_file_separator = dot_seen;
             }
         }
+        it += cxx_scope ? 1 : 0; // the second ':' decides nothing more
     }
+    if (!shape.head_end)
+        shape.head_end = it;
     shape.file_spec = !function_separator && file_separator_seen && dot_before_file_separator;
     return shape;
 }
@@ -113,6 +126,11 @@ public:
     // --- the point ----------------------------------------------------------------------
     void set_shape(point_shape shape) noexcept { shape_ = shape; }
     bool has_event_prefix() const noexcept { return shape_.event_prefix; }
+    /// Where the function head starting at `first` ends, if the shape's pass found out.
+    char const* known_head_end(char const* first) const noexcept
+    {
+        return first == shape_.head_begin ? shape_.head_end : nullptr;
+    }
     bool is_file_spec() const noexcept { return shape_.file_spec; }
 
     bool start_sdt(char const*) noexcept

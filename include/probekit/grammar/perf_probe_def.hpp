@@ -154,8 +154,26 @@ struct point_shape_parser : x3::parser<point_shape_parser> {
 inline constexpr point_shape_parser point_shape{};
 inline auto const file_spec_ahead = x3::eps[when<&perf_probe_builder::is_file_spec>{}];
 
+/// `scan<";:+@%", escapes | cxx_scope>`, which usually has nothing left to do: the shape's
+/// pass over the point has already found where the head ends.
+struct function_head_parser : x3::parser<function_head_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Context, typename RContext, typename Attribute>
+    bool parse(char const*& first, char const* last, Context const& context, RContext& rcontext,
+               Attribute& attr) const noexcept
+    {
+        if (char const* const end = builder(context).known_head_end(first)) {
+            first = end;
+            return true;
+        }
+        return scan<";:+@%", escapes | cxx_scope>.parse(first, last, context, rcontext, attr);
+    }
+};
+
 // `a::b` is a C++ scope, never a line number
-inline auto const head_text = x3::raw[scan<";:+@%", escapes | cxx_scope>];
+inline auto const head_text = x3::raw[function_head_parser{}];
 inline auto const file_head_text = x3::raw[scan<";:+@%", escapes>];
 inline auto const address = hex_prefix >>
                             must("hexadecimal address", "invalid absolute address")[hex_u64] >>
@@ -184,11 +202,14 @@ inline auto const return_suffix =
                         [word<"return"> >> suffix_end] >>
     x3::eps[on_mark<&perf_probe_builder::set_return>{}];
 inline auto const suffix_def = line_suffix | offset_suffix | file_suffix | return_suffix;
+/// Each suffix opens with its own character: one table test ends the list, where trying
+/// the alternatives in turn takes four tests, each a branch that varies from line to line.
+inline auto const suffixes = *(&char_in<":+@%"> >> suffix_def);
 inline auto const lazy_suffix =
     x3::lit(';') >> x3::raw[scan<"">][on_text<&perf_probe_builder::set_lazy>{}];
 
 inline auto const normal_point =
-    point_shape >> -event_prefix_def >> head_def >> *suffix_def >> -lazy_suffix;
+    point_shape >> -event_prefix_def >> head_def >> suffixes >> -lazy_suffix;
 inline auto const point_def = (sdt_ahead >> sdt_point_def) |
                               (normal_point >> x3::eps[on_mark<&perf_probe_builder::finish_point>{}]);
 
@@ -218,8 +239,8 @@ inline auto const member_field =
 /// so one scan serves both forms, and the chain is empty for a plain value.
 inline auto const value_text = x3::raw[(&ident_start >> scan<"-.[:", user_suffix>) |
                                        scan<":", user_suffix>];
-inline auto const value =
-    value_text[on_text<&perf_probe_builder::set_arg_var>{}] >> *(index_field | member_field);
+inline auto const value = value_text[on_text<&perf_probe_builder::set_arg_var>{}] >>
+                          *(&char_in<"-.["> >> (index_field | member_field));
 inline auto const arg_type =
     x3::lit(':') >> x3::raw[scan<"", user_suffix>]
                        [on_text<&perf_probe_builder::set_arg_type>{}];

@@ -59,6 +59,12 @@ public:
     {
     }
     result(parse_error error) noexcept : state_(std::in_place_index<1>, error) {}
+    /// A default-constructed value, built in place: a parser can fill it where the caller
+    /// will find it, with no temporary to copy from.
+    explicit result(std::in_place_t) noexcept(std::is_nothrow_default_constructible_v<T>)
+        : state_(std::in_place_index<0>)
+    {
+    }
 
     bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }

@@ -21,6 +21,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,7 +49,9 @@ inline result<perf_probe_view> parse_perf_probe(std::string_view text,
     namespace x3 = grammar::x3;
     grammar::failure_state failures;
     failures.begin = text.data();
-    grammar::perf_probe_builder builder(failures, args, fields);
+    // Every path returns `parsed`, so it is built in the caller's storage (NRVO).
+    result<perf_probe_view> parsed(std::in_place);
+    grammar::perf_probe_builder builder(failures, *parsed, args, fields);
 
     char const* first = text.data();
     char const* const last = text.data() + text.size();
@@ -57,11 +60,13 @@ inline result<perf_probe_view> parse_perf_probe(std::string_view text,
         x3::with<grammar::failure_tag>(std::ref(failures))[x3::with<grammar::builder_tag>(
             std::ref(builder))[grammar::perf_probe::command]]);
     if (failures.failed)
-        return failures.error;
-    if (!matched || first != last)
-        return parse_error{error_kind::invalid, static_cast<std::size_t>(first - text.data()),
-                           0, "end of the command", "unexpected text", {}};
-    return builder.result();
+        parsed = failures.error;
+    else if (!matched || first != last)
+        parsed = parse_error{error_kind::invalid, static_cast<std::size_t>(first - text.data()),
+                             0, "end of the command", "unexpected text", {}};
+    else
+        builder.finish(*parsed);
+    return parsed;
 }
 
 inline result<perf_probe_view> parse_perf_probe(std::string_view text,
@@ -126,6 +131,50 @@ inline std::string default_group_for_target(std::string_view path)
     return group;
 }
 
+namespace detail {
+
+/// Synthesis writes through one of two writers with the same three calls, so the code that
+/// decides the text exists once: `size_counter` measures it, `cursor_writer` writes it.
+struct size_counter {
+    std::size_t size = 0;
+
+    void put(char) noexcept { ++size; }
+    void put(std::string_view text) noexcept { size += text.size(); }
+    void put_number(std::uint64_t value) noexcept
+    {
+        do
+            ++size;
+        while (value /= 10);
+    }
+};
+
+/// Writes into room already made in a string: each piece is one copy, with none of
+/// `std::string::append`'s capacity checks.
+class cursor_writer {
+public:
+    explicit cursor_writer(char* cursor) noexcept : cursor_(cursor) {}
+
+    char* position() const noexcept { return cursor_; }
+    void put(char c) noexcept { *cursor_++ = c; }
+    void put(std::string_view text) noexcept
+    {
+        if (!text.empty()) // an empty view may have no data to copy from
+            std::memcpy(cursor_, text.data(), text.size());
+        cursor_ += text.size();
+    }
+    void put_number(std::uint64_t value) noexcept
+    {
+        cursor_ = std::to_chars(cursor_, cursor_ + max_digits, value).ptr;
+    }
+
+    static constexpr std::size_t max_digits = 20; // of a std::uint64_t
+
+private:
+    char* cursor_;
+};
+
+} // namespace detail
+
 /// Fills in what perf's conversion fills in before it writes the cache: the target's
 /// default group, and the name `FUNC_L<line>` made at parse time. SDT references and
 /// unnamed events are left alone.
@@ -172,6 +221,9 @@ bool reads_as_file(basic_probe_point<Strings> const& p)
     if (p.offset || p.retprobe || p.has_file || p.is_address)
         return false;
     std::string_view const function = p.function;
+    // Most functions have no '.' at all, which one memchr finds out.
+    if (function.find('.') == std::string_view::npos)
+        return false;
     bool dot = false;
     for (std::size_t i = 0; i < function.size(); ++i) {
         char const c = function[i];
@@ -185,64 +237,130 @@ bool reads_as_file(basic_probe_point<Strings> const& p)
     return dot && (p.line || p.has_lazy);
 }
 
-template <typename Strings>
-void append_point(std::string& out, basic_probe_point<Strings> const& p)
+template <typename Writer, typename Strings>
+void put_point(Writer& out, basic_probe_point<Strings> const& p)
 {
     if (p.has_function) {
-        out.append(p.function);
+        out.put(p.function);
         if (p.offset) {
-            out.push_back('+');
-            append_number(out, p.offset);
+            out.put('+');
+            out.put_number(p.offset);
         } else if (reads_as_file(p)) {
-            out.append("+0");
+            out.put("+0");
         }
         if (p.retprobe)
-            out.append("%return");
+            out.put("%return");
         if (p.line) {
-            out.push_back(':');
-            append_number(out, p.line);
+            out.put(':');
+            out.put_number(p.line);
         }
-        if (p.has_file)
-            out.append("@").append(shortened_file(p.file));
+        if (p.has_file) {
+            out.put('@');
+            out.put(shortened_file(p.file));
+        }
     } else if (p.has_file) {
-        out.append("@").append(shortened_file(p.file));
+        out.put('@');
+        out.put(shortened_file(p.file));
         if (p.line) {
-            out.push_back(':');
-            append_number(out, p.line);
+            out.put(':');
+            out.put_number(p.line);
         }
     }
-    if (p.has_lazy)
-        out.append(";").append(p.lazy);
+    if (p.has_lazy) {
+        out.put(';');
+        out.put(p.lazy);
+    }
 }
 
-template <typename Strings>
-void append_sdt_point(std::string& out, basic_probe_point<Strings> const& p)
+template <typename Writer, typename Strings>
+void put_sdt_point(Writer& out, basic_probe_point<Strings> const& p)
 {
-    out.push_back('%');
-    if (!std::string_view(p.group).empty())
-        out.append(p.group).push_back(':');
-    out.append(p.event);
-    if (p.has_sdt_target)
-        out.append("@").append(p.sdt_target);
+    out.put('%');
+    if (!std::string_view(p.group).empty()) {
+        out.put(p.group);
+        out.put(':');
+    }
+    out.put(p.event);
+    if (p.has_sdt_target) {
+        out.put('@');
+        out.put(p.sdt_target);
+    }
 }
 
-template <typename Strings>
-void append_arg(std::string& out, basic_probe_arg<Strings> const& a)
+template <typename Writer, typename Strings>
+void put_arg(Writer& out, basic_probe_arg<Strings> const& a)
 {
-    if (a.has_name)
-        out.append(a.name).push_back('=');
-    out.append(a.var);
+    if (a.has_name) {
+        out.put(a.name);
+        out.put('=');
+    }
+    out.put(a.var);
     for (auto const& f : a.fields) {
         switch (f.access) {
-        case field_access::arrow: out.append("->").append(f.name); break;
-        case field_access::dot: out.append(".").append(f.name); break;
-        case field_access::index: out.append("[").append(f.name).push_back(']'); break;
+        case field_access::arrow: out.put("->"); out.put(f.name); break;
+        case field_access::dot: out.put('.'); out.put(f.name); break;
+        case field_access::index: out.put('['); out.put(f.name); out.put(']'); break;
         }
     }
-    if (a.has_type)
-        out.append(":").append(a.type);
+    if (a.has_type) {
+        out.put(':');
+        out.put(a.type);
+    }
     if (a.user_access)
-        out.append("@user");
+        out.put("@user");
+}
+
+template <typename Writer, typename Strings>
+void put_event(Writer& out, basic_perf_probe_event<Strings> const& event,
+               std::string_view default_group)
+{
+    auto const& p = event.point;
+    if (p.is_sdt) {
+        put_sdt_point(out, p);
+    } else {
+        if (p.naming != event_naming::none) {
+            std::string_view const group = p.group;
+            out.put(group.empty() ? default_group : group);
+            out.put(':');
+            if (p.naming == event_naming::given) {
+                out.put(p.event);
+            } else {
+                put_event_name(p.function, [&](char c) { out.put(c); });
+                out.put("_L");
+                out.put_number(p.line);
+            }
+            out.put('=');
+        }
+        put_point(out, p);
+    }
+    for (auto const& arg : event.args) {
+        out.put(' ');
+        put_arg(out, arg);
+    }
+}
+
+/// At least the length of `put_event`'s output, from string sizes alone: every string it
+/// may write (the function twice: once in a `FUNC_L<line>` name, where a '_' may lead),
+/// every number at its widest, every separator.
+template <typename Strings>
+std::size_t size_bound(basic_perf_probe_event<Strings> const& event,
+                       std::string_view default_group) noexcept
+{
+    constexpr std::size_t digits = cursor_writer::max_digits;
+    constexpr std::size_t point_extra = 32 + 3 * digits; // names, suffixes, separators
+    constexpr std::size_t arg_extra = 16;                // ' ', '=', ':', "@user"
+    constexpr std::size_t field_extra = 2;               // "->", or "[" and "]"
+    auto const& p = event.point;
+    auto const size = [](std::string_view text) { return text.size(); };
+    std::size_t bound = size(p.group) + default_group.size() + size(p.event) +
+                        2 * size(p.function) + size(p.file) + size(p.lazy) +
+                        size(p.sdt_target) + point_extra;
+    for (auto const& a : event.args) {
+        bound += size(a.name) + size(a.var) + size(a.type) + arg_extra;
+        for (auto const& f : a.fields)
+            bound += size(f.name) + field_extra;
+    }
+    return bound;
 }
 
 } // namespace detail
@@ -254,28 +372,20 @@ template <typename Strings>
 void synthesize_perf_probe(basic_perf_probe_event<Strings> const& event, std::string& out,
                            std::string_view default_group = "probe")
 {
-    auto const& p = event.point;
-    if (p.is_sdt) {
-        detail::append_sdt_point(out, p);
-    } else {
-        if (p.naming != event_naming::none) {
-            std::string_view const group = p.group;
-            out.append(group.empty() ? default_group : group).push_back(':');
-            if (p.naming == event_naming::given) {
-                out.append(p.event);
-            } else {
-                append_event_name(out, p.function);
-                out.append("_L");
-                detail::append_number(out, p.line);
-            }
-            out.push_back('=');
-        }
-        detail::append_point(out, p);
+    // The string is grown once, and cut back to what was written. Room for the bound is
+    // taken only if it is there already; else the exact size is measured first, so `out`
+    // grows exactly when the text does not fit.
+    std::size_t const start = out.size();
+    std::size_t room = detail::size_bound(event, default_group);
+    if (out.capacity() - start < room) {
+        detail::size_counter counter;
+        detail::put_event(counter, event, default_group);
+        room = counter.size;
     }
-    for (auto const& arg : event.args) {
-        out.push_back(' ');
-        detail::append_arg(out, arg);
-    }
+    out.resize(start + room);
+    detail::cursor_writer writer(out.data() + start);
+    detail::put_event(writer, event, default_group);
+    out.resize(static_cast<std::size_t>(writer.position() - out.data()));
 }
 
 template <typename Strings>

@@ -7,6 +7,7 @@
 #include <probekit/config.hpp>
 #include <probekit/event_name.hpp>
 #include <probekit/grammar/failure.hpp>
+#include <probekit/grammar/scan.hpp>
 #include <probekit/line_range.hpp>
 #include <probekit/perf_probe_event.hpp>
 
@@ -26,6 +27,10 @@ struct point_shape {
     bool event_prefix = false; ///< the first unescaped of `;=@+%` is '=': `[GROUP:]EVENT=`
     bool file_spec = false;    ///< after any prefix: no unescaped `+@%` before any `;`, and a
                                ///< '.' before the first `;`/`:`
+    /// Where a function head starts (the point, or just past `EVENT=`) and where it ends:
+    /// at the first unescaped blank or `;:+@%`, `::` not counting, as the head scan would.
+    char const* head_begin = nullptr;
+    char const* head_end = nullptr;
 };
 
 namespace detail {
@@ -49,7 +54,8 @@ constexpr std::array<std::uint8_t, 256> point_byte_classes = [] {
 } // namespace detail
 
 /// One pass over the point token (up to the first blank), e.g. "grp:ev=app.c:19".
-inline point_shape read_point_shape(char const* it, char const* last) noexcept
+/// `floor` is the start of the text, for `find_stop`.
+inline point_shape read_point_shape(char const* it, char const* last, char const* floor) noexcept
 {
     using namespace detail;
     point_shape shape;
@@ -59,18 +65,18 @@ inline point_shape read_point_shape(char const* it, char const* last) noexcept
     bool dot_seen = false;
     bool dot_before_file_separator = false;
     bool in_pattern = false; // after ';': the lazy pattern, which may hold any of `+@%`
+    shape.head_begin = it;
     for (;; ++it) {
-        while (it != last && point_byte_classes[static_cast<unsigned char>(*it)] == ordinary)
-            ++it;
+        it = find_stop<";@+%\\=:.">(it, last, floor); // the bytes that are not `ordinary`
         if (it == last)
             break;
         char const c = *it;
         auto const kind = point_byte_classes[static_cast<unsigned char>(c)];
-        if (kind == blank)
+        if (kind == detail::blank)
             break;
+        bool const cxx_scope = kind == colon && last - it > 1 && it[1] == ':';
         if (kind == backslash) { // escapes the next character, unless that is a blank
-            bool const escapes_next =
-                last - it > 1 && point_byte_classes[static_cast<unsigned char>(it[1])] != blank;
+            bool const escapes_next = last - it > 1 && !is_blank(static_cast<unsigned char>(it[1]));
             it += escapes_next ? 1 : 0;
             continue;
         }
@@ -79,9 +85,13 @@ inline point_shape read_point_shape(char const* it, char const* last) noexcept
             if (kind == equals) { // what follows the prefix is judged on its own
                 shape.event_prefix = true;
                 function_separator = file_separator_seen = dot_seen = false;
+                shape.head_begin = it + 1;
+                shape.head_end = nullptr;
                 continue;
             }
         }
+        if (!shape.head_end && (kind == separator || (kind == colon && !cxx_scope)))
+            shape.head_end = it;
         // perf 6.1 also looks for `+@%` inside the pattern, so `app.cpp;x+=*` reads as a
         // function named "app.cpp" and is never found (fault F14); the pattern is not part of
         // the point's shape.
@@ -95,29 +105,40 @@ inline point_shape read_point_shape(char const* it, char const* last) noexcept
                 dot_before_file_separator = dot_seen;
             }
         }
+        it += cxx_scope ? 1 : 0; // the second ':' decides nothing more
     }
+    if (!shape.head_end)
+        shape.head_end = it;
     shape.file_spec = !function_separator && file_separator_seen && dot_before_file_separator;
     return shape;
 }
 
-/// Fills a `perf_probe_view`. Every member returns false to fail the parse, after
-/// recording why in `failures`.
+/// Fills a `perf_probe_view` in place: the entry point hands over the view inside the
+/// result it returns, so a parse neither builds a point twice nor copies it out. `out` must
+/// be default-constructed. Every member returns false to fail the parse, after recording
+/// why in `failures`.
 class perf_probe_builder {
 public:
-    perf_probe_builder(failure_state& failures, std::span<probe_arg_view> args,
-                       std::span<probe_field_view> fields) noexcept
-        : failures_(failures), args_(args), fields_(fields)
+    perf_probe_builder(failure_state& failures, perf_probe_view& out,
+                       std::span<probe_arg_view> args, std::span<probe_field_view> fields) noexcept
+        : failures_(failures), point_(out.point), args_(args), fields_(fields)
     {
     }
 
-    perf_probe_view result() const noexcept
+    /// Points `out` (the view given to the constructor) at the arguments parsed so far.
+    void finish(perf_probe_view& out) const noexcept
     {
-        return {point_, std::span<probe_arg_view const>(args_.data(), arg_count_)};
+        out.args = std::span<probe_arg_view const>(args_.data(), arg_count_);
     }
 
     // --- the point ----------------------------------------------------------------------
     void set_shape(point_shape shape) noexcept { shape_ = shape; }
     bool has_event_prefix() const noexcept { return shape_.event_prefix; }
+    /// Where the function head starting at `first` ends, if the shape's pass found out.
+    char const* known_head_end(char const* first) const noexcept
+    {
+        return first == shape_.head_begin ? shape_.head_end : nullptr;
+    }
     bool is_file_spec() const noexcept { return shape_.file_spec; }
 
     bool start_sdt(char const*) noexcept
@@ -146,11 +167,10 @@ public:
         point_.has_sdt_target = true;
         return true;
     }
-    bool set_file_head(std::string_view text, char const* where) noexcept
+    bool set_file_head(std::string_view text, char const*) noexcept
     {
         point_.file = text;
         point_.has_file = true;
-        file_at_ = where;
         return true;
     }
     bool set_function(std::string_view text, char const*) noexcept
@@ -207,7 +227,6 @@ public:
                         error_kind::conflict);
         point_.file = text;
         point_.has_file = true;
-        file_at_ = where - 1;
         return true;
     }
     bool set_return(char const* where) noexcept
@@ -285,12 +304,14 @@ public:
         bool const has_fields = field_count_ != first_field_;
         arg_->fields = std::span<probe_field_view const>(fields_.data() + first_field_,
                                                          field_count_ - first_field_);
-        // perf names a field access after its last member (`p->x` is `x=p->x`).
-        if (!arg_->has_name && has_fields) {
+        // perf names a field access after its last member (`p->x` is `x=p->x`). The tests
+        // here and below use `&`: each part varies from argument to argument, the whole
+        // rarely does, and one predictable branch is cheaper than two that are not.
+        if (!arg_->has_name & has_fields) {
             arg_->name = default_name_;
             arg_->has_name = true;
         }
-        if (point_.retprobe && is_c_varname(arg_->var))
+        if (point_.retprobe & is_c_varname(arg_->var))
             return fail(arg_at_, "$retval, a register or a fetch",
                         "a return probe cannot read local variables", error_kind::conflict);
         ++arg_count_;
@@ -348,32 +369,30 @@ private:
 
     static bool is_c_varname(std::string_view var) noexcept
     {
-        if (var.empty())
-            return false;
-        char const c = var.front();
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        return !var.empty() && ident_start.table[static_cast<unsigned char>(var.front())];
     }
 
     /// The kernel's MAX_EVENT_NAME_LEN less its terminating NUL.
     static constexpr std::size_t max_name_length = 63;
 
     failure_state& failures_;
+    probe_point_view& point_;
     std::span<probe_arg_view> args_;
     std::span<probe_field_view> fields_;
-    probe_point_view point_;
     point_shape shape_;
     std::size_t arg_count_ = 0;
     std::size_t field_count_ = 0;
 
     char const* line_at_ = nullptr;
     char const* offset_at_ = nullptr;
-    char const* file_at_ = nullptr;
     char const* return_at_ = nullptr;
     char const* lazy_at_ = nullptr;
 
-    probe_arg_view* arg_ = nullptr;
-    char const* arg_at_ = nullptr;
-    std::size_t first_field_ = 0;
+    // The argument being parsed: set by start_arg() before any use, so left without
+    // initializers; that keeps the state a parse zeroes small enough for a few stores.
+    probe_arg_view* arg_;
+    char const* arg_at_;
+    std::size_t first_field_;
     std::string_view default_name_;
 };
 

@@ -121,7 +121,7 @@ inline auto const sdt_point_def =
 /// perf's test: `%...`, or `sdt_...` with a ':' and no '=' in the point.
 inline auto const sdt_ahead =
     &x3::lit('%') |
-    &(x3::lit("sdt_") >> scan<":="> >> ':' >> scan<"="> >> token_end<>);
+    &(word<"sdt_"> >> scan_to<":=", ':'> >> ':' >> scan<"="> >> token_end<>);
 
 // e.g. "grp:ev=" and "ev="; each name is a C identifier, checked on the text as written
 inline auto const event_name_message = "a group or event name must follow the C symbol-naming rule";
@@ -134,7 +134,7 @@ auto checked_ident(Terminator const& terminator)
 }
 inline auto const event_prefix_def =
     x3::eps[when<&perf_probe_builder::has_event_prefix>{}] >>
-    -(&(scan<":="> >> ':') >>
+    -(&scan_to<":=", ':'> >>
       checked_ident(x3::lit(':'))[on_text<&perf_probe_builder::set_group>{}] >> ':') >>
     checked_ident(x3::lit('='))[on_text<&perf_probe_builder::set_event>{}] >> '=';
 
@@ -147,15 +147,33 @@ struct point_shape_parser : x3::parser<point_shape_parser> {
     bool parse(char const*& first, char const* last, Context const& context, RContext&,
                Attribute&) const noexcept
     {
-        builder(context).set_shape(read_point_shape(first, last));
+        builder(context).set_shape(read_point_shape(first, last, failures(context).begin));
         return true;
     }
 };
 inline constexpr point_shape_parser point_shape{};
 inline auto const file_spec_ahead = x3::eps[when<&perf_probe_builder::is_file_spec>{}];
 
+/// `scan<";:+@%", escapes | cxx_scope>`, which usually has nothing left to do: the shape's
+/// pass over the point has already found where the head ends.
+struct function_head_parser : x3::parser<function_head_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Context, typename RContext, typename Attribute>
+    bool parse(char const*& first, char const* last, Context const& context, RContext& rcontext,
+               Attribute& attr) const noexcept
+    {
+        if (char const* const end = builder(context).known_head_end(first)) {
+            first = end;
+            return true;
+        }
+        return scan<";:+@%", escapes | cxx_scope>.parse(first, last, context, rcontext, attr);
+    }
+};
+
 // `a::b` is a C++ scope, never a line number
-inline auto const head_text = x3::raw[scan<";:+@%", escapes | cxx_scope>];
+inline auto const head_text = x3::raw[function_head_parser{}];
 inline auto const file_head_text = x3::raw[scan<";:+@%", escapes>];
 inline auto const address = hex_prefix >>
                             must("hexadecimal address", "invalid absolute address")[hex_u64] >>
@@ -181,24 +199,27 @@ inline auto const file_suffix =
                        [on_text<&perf_probe_builder::set_file_suffix>{}];
 inline auto const return_suffix =
     x3::lit('%') >> must("'return'", "only %return is supported after '%'", error_kind::unsupported)
-                        [x3::lit("return") >> suffix_end] >>
+                        [word<"return"> >> suffix_end] >>
     x3::eps[on_mark<&perf_probe_builder::set_return>{}];
-inline auto const suffix_def = line_suffix | offset_suffix | file_suffix | return_suffix;
+/// Each suffix opens with its own character, so their order decides nothing but speed:
+/// `%return`, the commonest, is tried first. One table test ends the list, where trying
+/// the alternatives in turn takes four tests, each a branch that varies from line to line.
+inline auto const suffix_def = return_suffix | line_suffix | offset_suffix | file_suffix;
+inline auto const suffixes = *(&char_in<":+@%"> >> suffix_def);
 inline auto const lazy_suffix =
     x3::lit(';') >> x3::raw[scan<"">][on_text<&perf_probe_builder::set_lazy>{}];
 
 inline auto const normal_point =
-    point_shape >> -event_prefix_def >> head_def >> *suffix_def >> -lazy_suffix;
+    point_shape >> -event_prefix_def >> head_def >> suffixes >> -lazy_suffix;
 inline auto const point_def = (sdt_ahead >> sdt_point_def) |
                               (normal_point >> x3::eps[on_mark<&perf_probe_builder::finish_point>{}]);
 
 // --- arguments -----------------------------------------------------------------------------
 
 // e.g. "x=p->next->x:u32", "argv[0]:string", "r->label@user", "%di", "+0(%sp):u64"
-inline auto const user_access = x3::lit("@user") >> token_end<>;
+inline auto const user_access = word<"@user"> >> token_end<>;
 inline auto const arg_name =
-    &(scan<"="> >> '=') >>
-    x3::raw[scan<"=">][on_text<&perf_probe_builder::set_arg_name>{}] >> '=';
+    x3::raw[scan_to<"=", '='>][on_text<&perf_probe_builder::set_arg_name>{}] >> '=';
 inline auto const field_name =
     x3::raw[must("field name", "a member name must follow '->' or '.'")
                 [scan<"-.[:", user_suffix | at_least_one>]];
@@ -210,24 +231,23 @@ inline auto const index_field =
                  &x3::lit(']')]][on_text<&perf_probe_builder::add_index_field>{}] >>
     ']';
 inline auto const member_field =
-    (x3::lit("->") >> field_name[on_text<&perf_probe_builder::add_arrow_field>{}]) |
+    (word<"->"> >> field_name[on_text<&perf_probe_builder::add_arrow_field>{}]) |
     (x3::lit('.') >> field_name[on_text<&perf_probe_builder::add_dot_field>{}]) |
     (&x3::lit('-') >> reject("'->', '.' or '['", "argument parse error: a lone '-' in a field chain"));
-/// perf splits a value at its first `-.[` when it starts like a C name.
-inline auto const field_form_ahead =
-    &(ident_start >> scan<"-.[:", user_suffix> >> char_in<"-.[">);
-inline auto const field_value =
-    field_form_ahead >>
-    x3::raw[scan<"-.[:", user_suffix>][on_text<&perf_probe_builder::set_arg_var>{}] >>
-    +(index_field | member_field);
-inline auto const plain_value =
-    x3::raw[scan<":", user_suffix>][on_text<&perf_probe_builder::set_arg_var>{}];
+/// perf splits a value at its first `-.[` when it starts like a C name; the field chain
+/// then starts at the stop. Otherwise, and for `$retval` or `%di`, the value runs to the
+/// first ':'. A C name stopped by anything but `-.[` stopped where ':' would stop it too,
+/// so one scan serves both forms, and the chain is empty for a plain value.
+inline auto const value_text = x3::raw[(&ident_start >> scan<"-.[:", user_suffix>) |
+                                       scan<":", user_suffix>];
+inline auto const value = value_text[on_text<&perf_probe_builder::set_arg_var>{}] >>
+                          *(&char_in<"-.["> >> (index_field | member_field));
 inline auto const arg_type =
     x3::lit(':') >> x3::raw[scan<"", user_suffix>]
                        [on_text<&perf_probe_builder::set_arg_type>{}];
 inline auto const arg_def =
     x3::eps[on_mark<&perf_probe_builder::start_arg>{}] >> -arg_name >>
-    (field_value | plain_value) >> -arg_type >>
+    value >> -arg_type >>
     -user_access[on_mark<&perf_probe_builder::set_user_access>{}] >>
     must("'->', '.', '[', ':TYPE' or the end of the argument", "unexpected text in the argument")[token_end<>] >>
     x3::eps[on_mark<&perf_probe_builder::finish_arg>{}];

@@ -32,6 +32,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <climits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -88,19 +89,29 @@ inline bool kstrtoull(std::string_view s, unsigned base, std::uint64_t& out) noe
     if (i == s.size())
         return false;
     // This many digits cannot overflow 64 bits, so they need no overflow checks; every
-    // number of a real line is that short.
+    // number of a real line is that short. Hex (addresses, offsets) has a loop of its own.
     std::size_t const safe_digits = base == 16 ? 16 : base == 10 ? 19 : 21;
-    bool const checked = s.size() - i > safe_digits;
     std::uint64_t value = 0;
-    for (; i < s.size(); ++i) {
-        unsigned const digit = digit_value(s[i]);
-        if (digit >= base)
-            return false;
-        if (!checked) {
+    if (s.size() - i > safe_digits) {
+        for (; i < s.size(); ++i) {
+            unsigned const digit = digit_value(s[i]);
+            if (digit >= base || __builtin_mul_overflow(value, std::uint64_t{base}, &value) ||
+                __builtin_add_overflow(value, std::uint64_t{digit}, &value))
+                return false;
+        }
+    } else if (base == 16) {
+        for (; i < s.size(); ++i) {
+            unsigned const digit = digit_value(s[i]);
+            if (digit >= 16)
+                return false;
+            value = value << 4 | digit;
+        }
+    } else {
+        for (; i < s.size(); ++i) {
+            unsigned const digit = digit_value(s[i]);
+            if (digit >= base)
+                return false;
             value = value * base + digit;
-        } else if (__builtin_mul_overflow(value, std::uint64_t{base}, &value) ||
-                   __builtin_add_overflow(value, std::uint64_t{digit}, &value)) {
-            return false;
         }
     }
     out = value;
@@ -253,6 +264,7 @@ public:
     {
         std::size_t const size = text.size();
         _mm_store_si128(reinterpret_cast<__m128i*>(tail_ + 16), _mm_set1_epi8(' '));
+        _mm_store_si128(reinterpret_cast<__m128i*>(tail_ + 32), _mm_set1_epi8(' '));
         if (size >= 16) {
             tail_at_ = size - 16;
             _mm_store_si128(reinterpret_cast<__m128i*>(tail_), load16(data_ + tail_at_));
@@ -264,7 +276,7 @@ public:
         }
     }
 
-    /// Bytes `at` .. `at + 15`, blanks past the end. Requires: `at` <= the line's size.
+    /// Bytes `at` .. `at + 15`, blanks past the end. Requires: `at` <= the line's size + 16.
     __m128i load(std::size_t at) const noexcept
     {
         return at < tail_at_ ? load16(data_ + at) : load16(tail_ + (at - tail_at_));
@@ -273,7 +285,7 @@ public:
 private:
     char const* data_;
     std::size_t tail_at_; ///< where the copy starts
-    alignas(16) char tail_[32];
+    alignas(16) char tail_[48];
 };
 #endif
 
@@ -285,9 +297,18 @@ inline auto const module_name = +x3::char_("a-zA-Z0-9_-");
 /// Up to 8 bytes of a name as one integer (first byte lowest), so a name can be a `case`.
 constexpr std::uint64_t pack_name(std::string_view s) noexcept
 {
+    auto const byte = [s](std::size_t i) {
+        return std::uint64_t(static_cast<unsigned char>(s[i])) << (8 * i);
+    };
+    // Registers and types are mostly 2 or 3 characters: those sizes need no loop.
+    switch (s.size()) {
+    case 2: return byte(0) | byte(1);
+    case 3: return byte(0) | byte(1) | byte(2);
+    default: break;
+    }
     std::uint64_t v = 0;
     for (std::size_t i = 0; i < s.size(); ++i)
-        v |= std::uint64_t(static_cast<unsigned char>(s[i])) << (8 * i);
+        v |= byte(i);
     return v;
 }
 
@@ -296,7 +317,8 @@ constexpr std::uint64_t pack_name(std::string_view s) noexcept
 /// nothing and scans no table.
 // LIMITATION(L-032): uprobe lines take the build's architecture's names; kernel probe
 // lines take both sets (the corpus has aarch64 kprobe rows; a line does not say its arch).
-inline bool is_register(std::string_view name, bool x86_64, bool aarch64) noexcept
+[[gnu::always_inline]] inline bool is_register(std::string_view name, bool x86_64,
+                                               bool aarch64) noexcept
 {
     if (!aarch64 && name.size() >= 2 && name.size() <= 3 && name[0] == 'x')
         return false;
@@ -324,6 +346,33 @@ inline bool is_register(std::string_view name, bool x86_64, bool aarch64) noexce
     default:
         return false;
     }
+}
+
+/// "u8" .. "x64", the commonest types, as lookup_type() finds them (one switch over the
+/// packed size instead of arithmetic on the digits).
+inline bool find_integer_type(std::string_view name, trace_type& type) noexcept
+{
+    using k = fetch_type_kind;
+    if (name.size() < 2 || name.size() > 3)
+        return false;
+    k kind;
+    switch (name[0]) {
+    case 'u': kind = k::unsigned_int; break;
+    case 's': kind = k::signed_int; break;
+    case 'x': kind = k::hex; break;
+    default: return false;
+    }
+    std::uint8_t bits;
+    switch (pack_name(std::string_view(name.data() + 1, name.size() - 1))) {
+    case pack_name("8"): bits = 8; break;
+    case pack_name("16"): bits = 16; break;
+    case pack_name("32"): bits = 32; break;
+    case pack_name("64"): bits = 64; break;
+    default: return false;
+    }
+    type.kind = kind;
+    type.bits = bits;
+    return true;
 }
 
 /// The fetch types of probe_fetch_types[] other than u/s/x (bitfields are handled apart).
@@ -373,11 +422,10 @@ inline bool is_blank(char c) noexcept { return blank_table[static_cast<unsigned 
 struct word_marks {
     static constexpr std::size_t none = std::string_view::npos;
     std::size_t equals = none, colon = none, last_colon = none, slash = none, paren = none,
-                percent = none, bracket = none;
+                percent = none;
 };
 
-enum : std::uint8_t { c_plain, c_blank, c_equals, c_colon, c_slash, c_paren, c_percent,
-                      c_bracket };
+enum : std::uint8_t { c_plain, c_blank, c_equals, c_colon, c_slash, c_paren, c_percent };
 inline constexpr auto word_table = [] {
     std::array<std::uint8_t, 256> table{};
     for (unsigned char const c : {' ', '\t', '\n', '\v', '\f', '\r'})
@@ -387,7 +435,6 @@ inline constexpr auto word_table = [] {
     table['/'] = c_slash;
     table['('] = c_paren;
     table['%'] = c_percent;
-    table['['] = c_bracket;
     return table;
 }();
 
@@ -466,12 +513,9 @@ private:
             first(marks.slash, mask_of('/'));
             first(marks.paren, mask_of('('));
             first(marks.percent, mask_of('%'));
-            first(marks.bracket, mask_of('['));
             if (blanks) {
                 j += static_cast<std::size_t>(__builtin_ctz(blanks));
-                marks_ = marks;
-                pos_ = j;
-                return std::string_view(data + i, j - i);
+                break;
             }
             j += 16;
         }
@@ -495,8 +539,7 @@ private:
                 break;
             case c_slash: marks.slash = std::min(marks.slash, k); break;
             case c_paren: marks.paren = std::min(marks.paren, k); break;
-            case c_percent: marks.percent = std::min(marks.percent, k); break;
-            default: marks.bracket = std::min(marks.bracket, k); break;
+            default: marks.percent = std::min(marks.percent, k); break;
             }
         }
         marks_ = marks;
@@ -550,6 +593,44 @@ private:
             ++i;
 #endif
         return text_.data() + i;
+    }
+
+    /// Which of the 32 bytes from `from` are identifier characters, one bit each: one
+    /// classification serves all the runs of a short argument (name, register, type).
+    struct ident_window {
+        std::size_t from = 0;
+        std::size_t size = 0;   ///< 32, or 0 where there is no SIMD to make the bits
+        std::uint64_t bits = 0; ///< bit k: byte `from + k`; none past the line
+    };
+
+    [[gnu::always_inline]] ident_window classify_idents([[maybe_unused]] std::size_t from) const
+        noexcept
+    {
+#if defined(__SSE2__)
+        std::uint64_t const low = ident_bits(chunks_.load(from));
+        std::uint64_t const high = ident_bits(chunks_.load(from + 16));
+        return {from, 32, low | high << 16};
+#else
+        return {}; // an empty window: skip_ident() scans
+#endif
+    }
+
+    /// skip_ident(), answered from `window` when the run ends inside it.
+    [[gnu::always_inline]] char const* skip_ident(char const* p, char const* end,
+                                                  ident_window const& window) const noexcept
+    {
+        std::size_t const k = at(p) - window.from;
+        if (k < window.size) {
+            // the bits above the window are 0, so `others` has a bit at 32 - k at the latest
+            std::uint64_t const others = ~(window.bits >> k);
+            std::size_t const run = static_cast<std::size_t>(std::countr_zero(others));
+            if (k + run < window.size)
+                return std::min(p + run, end);
+            // a long run: it goes on at least to the window's end
+            char const* const window_end = text_.data() + window.from + window.size;
+            return window_end < end ? skip_ident(window_end, end) : end;
+        }
+        return skip_ident(p, end);
     }
 
     std::size_t at(std::string_view piece) const noexcept
@@ -679,7 +760,8 @@ private:
             // The uprobe parser reads a name only when ':' comes right after the letter;
             // anything else there (`r5`, `p100`) is ignored.
             if (head.size() >= 2 && head[1] == ':')
-                return defer_event_name(head.substr(2), 2, true);
+                return defer_event_name(std::string_view(head.data() + 2, head.size() - 2), 2,
+                                        true);
             return true;
         }
 
@@ -779,7 +861,8 @@ private:
         char const* const end = begin + name.size();
         if (begin == end || !is_ident_start(*begin))
             return false;
-        char const* const first_end = skip_ident(begin + 1, end);
+        ident_window const window = classify_idents(at(begin));
+        char const* const first_end = skip_ident(begin + 1, end, window);
         std::string_view group;
         char const* event = begin;
         if (first_end != end) {
@@ -789,7 +872,8 @@ private:
                 return false;
             group = std::string_view(begin, group_size);
             event = first_end + 1;
-            if (event == end || !is_ident_start(*event) || skip_ident(event + 1, end) != end)
+            if (event == end || !is_ident_start(*event) ||
+                skip_ident(event + 1, end, window) != end)
                 return false;
         }
         std::size_t const event_size = static_cast<std::size_t>(end - event);
@@ -820,8 +904,8 @@ private:
             !is_digit(word[colon + 1]))
             return fail(at(word), {}, "a uprobe place is PATH:OFFSET with a numeric offset",
                         "PATH:OFFSET");
-        place.path = word.substr(0, colon);
-        std::string_view rest = word.substr(colon + 1);
+        place.path = std::string_view(word.data(), colon);
+        std::string_view rest(word.data() + colon + 1, word.size() - colon - 1);
 
         // e.g. "(0x4010)": the reference counter, closed by the next ')' and last
         std::size_t const open = place_marks_.paren == word.npos ? word.npos
@@ -975,6 +1059,8 @@ private:
             // e.g. "fd=%di:s32": the commonest shapes in one pass, the rest the long way
             if (plain_args_apply && parse_plain_arg())
                 continue;
+            if (pos_ == text_.size())
+                break;
             std::string_view const word = next_word();
             if (word.empty())
                 break;
@@ -1007,18 +1093,18 @@ private:
         return true;
     }
 
-    /// What parse_plain_arg() found, kept apart until every check has passed.
-    struct plain_arg {
-        trace_arg_view arg;
-        bool has_deref = false;
+    /// The dereference parse_plain_arg() found, stored once every check has passed.
+    struct plain_deref {
+        bool found = false;
         fetch_deref_view deref;
     };
 
     /// The commonest argument shapes, scanned and checked in one pass over their bytes:
     ///   NAME=%REG:TYPE   NAME=+OFFS(%REG):TYPE   $retval        e.g. "fd=%di:s32"
     /// If the word at `pos_` is one of them and passes every check parse_arg() makes, it
-    /// is stored as parse_arg() would store it. Otherwise nothing changes and false is
-    /// returned: parse_arg() then judges the word, and reports its error, as usual.
+    /// is stored as parse_arg() would store it. Otherwise false is returned, and only the
+    /// next argument slot (which parse_arg() resets) has changed: parse_arg() then judges
+    /// the word, and reports its error, as usual.
     bool parse_plain_arg() noexcept
     {
         std::size_t const index = sink_.arg_count;
@@ -1028,24 +1114,26 @@ private:
         char const* begin = text_.data() + pos_;
         while (begin != line_end && is_blank(*begin))
             ++begin;
+        pos_ = at(begin); // the blanks before a word are nothing to any parse
         if (begin == line_end)
             return false;
 
-        plain_arg plain;
-        char const* const end = *begin == '$' ? scan_plain_retval(begin, line_end, plain)
-                                              : scan_plain_register_arg(begin, line_end, plain);
-        if (end == nullptr || name_conflicts(index, plain.arg.name))
+        trace_arg_view& arg = sink_.args[index];
+        arg = trace_arg_view{};
+        plain_deref deref;
+        char const* const end = *begin == '$' ? scan_plain_retval(begin, line_end, arg)
+                                              : scan_plain_register_arg(begin, line_end, arg, deref);
+        if (end == nullptr || name_conflicts(index, arg.name))
             return false;
-        if (plain.has_deref) {
+        if (deref.found) {
             if (sink_.deref_count >= sink_.derefs.size())
                 return false;
-            sink_.derefs[sink_.deref_count] = plain.deref;
+            sink_.derefs[sink_.deref_count] = deref.deref;
         }
-        std::size_t const deref_count = plain.has_deref ? 1 : 0;
-        plain.arg.derefs = std::span<fetch_deref_view const>(
-            sink_.derefs.data() + sink_.deref_count, deref_count);
+        std::size_t const deref_count = deref.found ? 1 : 0;
+        arg.derefs = std::span<fetch_deref_view const>(sink_.derefs.data() + sink_.deref_count,
+                                                       deref_count);
         sink_.deref_count += deref_count;
-        sink_.args[index] = plain.arg;
         ++sink_.arg_count;
         if (first_arg_at_ == 0)
             first_arg_at_ = at(begin);
@@ -1054,7 +1142,8 @@ private:
     }
 
     /// "$retval" alone, on a return probe: the word's end, or null.
-    char const* scan_plain_retval(char const* p, char const* end, plain_arg& out) const noexcept
+    char const* scan_plain_retval(char const* p, char const* end,
+                                  trace_arg_view& arg) const noexcept
     {
         constexpr std::string_view retval = "$retval";
         if (!sink_.event.retprobe || static_cast<std::size_t>(end - p) < retval.size() ||
@@ -1063,66 +1152,68 @@ private:
         p += retval.size();
         if (p != end && !is_blank(*p))
             return nullptr;
-        out.arg.base = fetch_base::retval;
+        arg.base = fetch_base::retval;
         return p;
     }
 
     /// `NAME=%REG:TYPE` or `NAME=+OFFS(%REG):TYPE`: the word's end, or null for another
     /// shape or a failed check.
-    char const* scan_plain_register_arg(char const* p, char const* end,
-                                        plain_arg& out) const noexcept
+    [[gnu::always_inline]] char const* scan_plain_register_arg(char const* p, char const* end,
+                                                               trace_arg_view& arg,
+                                                               plain_deref& deref) const noexcept
     {
         // e.g. "fd=": a C identifier of at most 32 characters (so no '=' or ':' before)
         char const* const name = p;
         if (!is_ident_start(*p))
             return nullptr;
-        p = skip_ident(p + 1, end);
+        ident_window const window = classify_idents(at(p));
+        p = skip_ident(p + 1, end, window);
         std::size_t const name_size = static_cast<std::size_t>(p - name);
         if (p == end || *p != '=' || name_size > max_arg_name_len)
             return nullptr;
-        out.arg.name = std::string_view(name, name_size);
+        arg.name = std::string_view(name, name_size);
         char const* const body = ++p;
 
         // e.g. "+24(": the one dereference
         if (p != end && (*p == '+' || *p == '-')) {
-            p = scan_plain_deref_offset(p, end, out.deref.offset);
+            p = scan_plain_deref_offset(p, end, deref.deref.offset);
             if (p == nullptr)
                 return nullptr;
-            out.has_deref = true;
+            deref.found = true;
         }
 
         // e.g. "%di", then the dereference's ')' (the last one: none follows)
         if (p == end || *p != '%')
             return nullptr;
         char const* const reg = ++p;
-        p = skip_ident(p, end);
-        out.arg.base = fetch_base::reg;
-        out.arg.text = std::string_view(reg, static_cast<std::size_t>(p - reg));
-        if (!known_register(out.arg.text))
+        p = skip_ident(p, end, window);
+        arg.base = fetch_base::reg;
+        arg.text = std::string_view(reg, static_cast<std::size_t>(p - reg));
+        if (!known_register(arg.text))
             return nullptr;
-        if (out.has_deref) {
+        if (deref.found) {
             if (p == end || *p != ')')
                 return nullptr;
-            out.deref.trailing = std::string_view(++p, 0);
+            deref.deref.trailing = std::string_view(++p, 0);
         }
 
         // e.g. ":s32", the end of the word; the body within the kernel's 63 bytes
         if (p == end || *p != ':')
             return nullptr;
         char const* const type = ++p;
-        p = skip_ident(p, end);
+        p = skip_ident(p, end, window);
         if ((p != end && !is_blank(*p)) || static_cast<std::size_t>(p - body) > max_argstr_len)
             return nullptr;
-        if (!lookup_type(std::string_view(type, static_cast<std::size_t>(p - type)),
-                         out.arg.type))
+        std::string_view const type_text(type, static_cast<std::size_t>(p - type));
+        if (!find_integer_type(type_text, arg.type) && !lookup_type(type_text, arg.type))
             return nullptr;
         // What finish_arg() refuses here: a string read straight from a register. (A
         // bitfield or an array cannot match, as their '@', '/' and '[' stop the scan.)
-        auto const kind = out.arg.type.kind;
+        auto const kind = arg.type.kind;
         bool const stringish = kind == fetch_type_kind::string ||
                                kind == fetch_type_kind::user_string ||
                                kind == fetch_type_kind::symbol_string;
-        if (stringish && !out.has_deref)
+        if (stringish && !deref.found)
             return nullptr;
         return p;
     }
@@ -1156,6 +1247,16 @@ private:
     bool more_than_max_args() const noexcept
     {
         std::size_t count = 0;
+#if defined(__SSE2__)
+        // A word starts at a non-blank byte after a blank; the padding past the end is blank.
+        unsigned after_blank = 1; // first_arg_at_ starts a word
+        for (std::size_t i = first_arg_at_; i < text_.size(); i += 16) {
+            unsigned const blanks = blank_bits(chunks_.load(i));
+            count += static_cast<std::size_t>(
+                std::popcount(~blanks & ((blanks << 1) | after_blank) & 0xffffu));
+            after_blank = (blanks >> 15) & 1;
+        }
+#else
         bool in_word = false;
         for (std::size_t i = first_arg_at_; i < text_.size(); ++i) {
             bool const blank = is_blank(text_[i]);
@@ -1163,6 +1264,7 @@ private:
                 ++count;
             in_word = !blank;
         }
+#endif
         return count > max_trace_args;
     }
 

@@ -60,12 +60,11 @@ inline std::optional<trace_kind> parse_trace_kind(std::string_view name) noexcep
 inline result<trace_probe_view> parse_trace_probe(std::string_view text, trace_kind kind,
                                                   trace_probe_storage& storage) noexcept
 {
-    grammar::trace::trace_sink sink;
-    sink.args = storage.args;
-    sink.derefs = storage.derefs;
+    result<trace_probe_view> parsed{trace_probe_view{}};
+    grammar::trace::trace_sink sink{*parsed, storage.args, storage.derefs};
     if (auto const error = grammar::trace::parse_line(text, kind, sink))
-        return *error;
-    return sink.event;
+        parsed = *error;
+    return parsed;
 }
 
 /// The owning form of `parse_trace_probe`.

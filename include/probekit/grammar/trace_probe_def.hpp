@@ -21,10 +21,14 @@
 // checks follow from those cuts, and matching the kernel's caret is a requirement, so the
 // driver below makes the same cuts, in the same order. The open-ended pieces (kernel
 // symbols, module names, BTF expressions) are X3 grammars; the closed sets (registers,
-// types) are fixed tables, and numbers are read as kstrtoul()/kstrtol() read them. Nothing
-// allocates, not even on first use: text is kept as views, args and dereferences go into
-// the sink's storage. Words are scanned once (16 bytes at a time with SSE2), noting where
-// their '=', ':', '/', '(', '%' and '[' are, so the later cuts need no second scan.
+// types) are switches over packed names, and numbers are read as kstrtoul()/kstrtol() read
+// them. Nothing allocates, not even on first use: text is kept as views, args and
+// dereferences go into the sink's storage. Words are scanned once (16 bytes at a time with
+// SSE2; a line's last 16 bytes from a copy padded with blanks), noting where their '=',
+// ':', '/', '(' and '%' are, so the later cuts need no second scan. Most arguments have
+// one of three shapes (`fd=%di:s32`, `n=+24(%di):x64`, `$retval`): those are scanned and
+// checked in one pass (parse_plain_arg()), and any word that is not, or fails a check,
+// goes the long way, which alone reports errors.
 #pragma once
 
 #include <probekit/grammar/failure.hpp> // X3, set up for -fno-rtti builds too
@@ -1246,6 +1250,9 @@ private:
     /// Whether the whole line has more than 128 arguments (looked at only on an error).
     bool more_than_max_args() const noexcept
     {
+        // 129 words take at least 257 bytes (one each, and the blanks between them)
+        if (text_.size() - first_arg_at_ < 2 * max_trace_args + 1)
+            return false;
         std::size_t count = 0;
 #if defined(__SSE2__)
         // A word starts at a non-blank byte after a blank; the padding past the end is blank.
@@ -1360,12 +1367,9 @@ private:
     /// Whether `name` (empty: the default "argN" of arg `index`) is reserved or taken.
     bool name_conflicts(std::size_t index, std::string_view name) noexcept
     {
-        char buffer[16];
         if (name.empty()) {
             // "argN" can only be taken by a name written as "argN" before.
-            if (!named_like_default_)
-                return false;
-            name = default_name(index, buffer);
+            return named_like_default_ && default_name_taken(index);
         } else if (name.size() > 3 && name[0] == 'a' && name[1] == 'r' && name[2] == 'g') {
             named_like_default_ = true;
             // e.g. "arg2" is arg 2's default name, if arg 2 has none
@@ -1376,10 +1380,24 @@ private:
         } else if (is_reserved_arg_name(name)) {
             return true;
         }
+        return name_taken(index, name);
+    }
+
+    /// Whether one of the first `index` arguments is named `name`.
+    bool name_taken(std::size_t index, std::string_view name) const noexcept
+    {
         for (std::size_t i = 0; i < index; ++i)
             if (sink_.args[i].name == name)
                 return true;
         return false;
+    }
+
+    /// Whether an argument before arg `index` took its default name. Apart from
+    /// name_conflicts(), so that the buffer costs nothing on the path of named arguments.
+    bool default_name_taken(std::size_t index) const noexcept
+    {
+        char buffer[16];
+        return name_taken(index, default_name(index, buffer));
     }
 
     static std::string_view default_name(std::size_t index, char (&buffer)[16]) noexcept

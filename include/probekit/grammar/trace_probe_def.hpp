@@ -321,8 +321,7 @@ constexpr std::uint64_t pack_name(std::string_view s) noexcept
 /// nothing and scans no table.
 // LIMITATION(L-032): uprobe lines take the build's architecture's names; kernel probe
 // lines take both sets (the corpus has aarch64 kprobe rows; a line does not say its arch).
-[[gnu::always_inline]] inline bool is_register(std::string_view name, bool x86_64,
-                                               bool aarch64) noexcept
+inline bool is_register(std::string_view name, bool x86_64, bool aarch64) noexcept
 {
     if (!aarch64 && name.size() >= 2 && name.size() <= 3 && name[0] == 'x')
         return false;

@@ -1124,8 +1124,9 @@ private:
         trace_arg_view& arg = sink_.args[index];
         arg = trace_arg_view{};
         plain_deref deref;
-        char const* const end = *begin == '$' ? scan_plain_retval(begin, line_end, arg)
-                                              : scan_plain_register_arg(begin, line_end, arg, deref);
+        char const* const end = *begin == '$'
+                                    ? scan_plain_retval(begin, line_end, arg)
+                                    : scan_plain_register_arg(begin, line_end, arg, deref);
         if (end == nullptr || name_conflicts(index, arg.name))
             return false;
         if (deref.found) {

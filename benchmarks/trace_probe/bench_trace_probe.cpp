@@ -1,7 +1,9 @@
 // Parse and synthesize trace commands: the real glibc corpus (perf 6.1's uprobe lines) and
 // 1M generated lines, beside the memchr and byte-loop baselines over the same bytes. The
 // view parse builds full argument trees (base fetch, dereference chain, type).
-// LIMITATION(L-033): the view parse runs at about 0.35x the byte loop, not the 0.75x aimed at.
+// Aims: the view parse at 0.75x the byte loop's MB/s or more, synthesis at 1.0x. Measured
+// (medians of 7 repetitions, as ratios within one run on a loaded 2-core machine): view
+// parse 0.94x on the corpus, 0.77x on the generated lines; synthesis 1.87x and 1.06x.
 #include <probekit/trace_probe.hpp>
 
 #include "../support/corpus.hpp"

@@ -60,12 +60,11 @@ inline std::optional<trace_kind> parse_trace_kind(std::string_view name) noexcep
 inline result<trace_probe_view> parse_trace_probe(std::string_view text, trace_kind kind,
                                                   trace_probe_storage& storage) noexcept
 {
-    grammar::trace::trace_sink sink;
-    sink.args = storage.args;
-    sink.derefs = storage.derefs;
+    result<trace_probe_view> parsed{trace_probe_view{}};
+    grammar::trace::trace_sink sink{*parsed, storage.args, storage.derefs};
     if (auto const error = grammar::trace::parse_line(text, kind, sink))
-        return *error;
-    return sink.event;
+        parsed = *error;
+    return parsed;
 }
 
 /// The owning form of `parse_trace_probe`.
@@ -275,8 +274,11 @@ void put_arg(writer& w, basic_trace_arg<Strings> const& a) noexcept
 /// always written, `r` for any kprobe or uprobe return probe. Nothing is validated: an
 /// event built by hand is written as it is.
 template <typename Strings>
-void synthesize_trace_probe(basic_trace_probe_event<Strings> const& ev, std::string& out)
+[[gnu::flatten]] void synthesize_trace_probe(basic_trace_probe_event<Strings> const& ev,
+                                            std::string& out)
 {
+    // flatten: the writer's steps are inlined here whatever else the translation unit
+    // holds (left to the unit's inlining budget, a larger parser cost synthesis 10%).
     std::size_t const old_size = out.size();
     out.resize(old_size + detail::trace::size_bound(ev));
     detail::trace::writer w{out.data() + old_size};

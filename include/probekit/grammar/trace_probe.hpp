@@ -14,9 +14,10 @@
 namespace probekit::grammar::trace {
 
 /// Where the view form of a parse puts what it finds. Args and derefs go into the spans in
-/// order; each argument's chain is one contiguous run of `derefs`.
+/// order; each argument's chain is one contiguous run of `derefs`. The event is the
+/// caller's (the result being returned), so it is built in place, not copied out.
 struct trace_sink {
-    trace_probe_view event;
+    trace_probe_view& event;
     std::span<trace_arg_view> args;
     std::span<fetch_deref_view> derefs;
     std::size_t arg_count = 0;

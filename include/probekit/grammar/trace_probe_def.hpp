@@ -21,10 +21,14 @@
 // checks follow from those cuts, and matching the kernel's caret is a requirement, so the
 // driver below makes the same cuts, in the same order. The open-ended pieces (kernel
 // symbols, module names, BTF expressions) are X3 grammars; the closed sets (registers,
-// types) are fixed tables, and numbers are read as kstrtoul()/kstrtol() read them. Nothing
-// allocates, not even on first use: text is kept as views, args and dereferences go into
-// the sink's storage. Words are scanned once (16 bytes at a time with SSE2), noting where
-// their '=', ':', '/', '(', '%' and '[' are, so the later cuts need no second scan.
+// types) are switches over packed names, and numbers are read as kstrtoul()/kstrtol() read
+// them. Nothing allocates, not even on first use: text is kept as views, args and
+// dereferences go into the sink's storage. Words are scanned once (16 bytes at a time with
+// SSE2; a line's last 16 bytes from a copy padded with blanks), noting where their '=',
+// ':', '/', '(' and '%' are, so the later cuts need no second scan. Most arguments have
+// one of three shapes (`fd=%di:s32`, `n=+24(%di):x64`, `$retval`): those are scanned and
+// checked in one pass (parse_plain_arg()), and any word that is not, or fails a check,
+// goes the long way, which alone reports errors.
 #pragma once
 
 #include <probekit/grammar/failure.hpp> // X3, set up for -fno-rtti builds too
@@ -32,6 +36,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <climits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -55,6 +60,20 @@ inline constexpr std::uint64_t param_max_stack = 2048; // THREAD_SIZE / sizeof(l
 inline constexpr int fetch_insn_slots = 15;           // FETCH_INSN_MAX - 1 (the END slot)
 
 // --- numbers as the kernel's kstrto*() read them -----------------------------------------
+/// Digit values as kstrto*() read them: 0-9, then a-f and A-F as 10-15; 0xff otherwise.
+inline constexpr auto digit_table = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (int c = 0; c < 256; ++c) {
+        int const lower = c | 0x20;
+        table[c] = c >= '0' && c <= '9'           ? std::uint8_t(c - '0')
+                   : lower >= 'a' && lower <= 'f' ? std::uint8_t(lower - 'a' + 10)
+                                                  : std::uint8_t(0xff);
+    }
+    return table;
+}();
+
+inline unsigned digit_value(char c) noexcept { return digit_table[static_cast<unsigned char>(c)]; }
+
 /// kstrtoull(s, base): an optional '+', then digits of `base` (0: "0x" hex, "0" octal,
 /// else decimal) up to the end; nothing else, no overflow.
 inline bool kstrtoull(std::string_view s, unsigned base, std::uint64_t& out) noexcept
@@ -62,12 +81,9 @@ inline bool kstrtoull(std::string_view s, unsigned base, std::uint64_t& out) noe
     std::size_t i = 0;
     if (i < s.size() && s[i] == '+')
         ++i;
-    auto const is_xdigit = [](char c) {
-        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
-    };
     if (base == 0 || base == 16) {
-        if (i + 2 < s.size() + 0 && s[i] == '0' && (s[i + 1] | 0x20) == 'x' &&
-            is_xdigit(s[i + 2])) {
+        if (i + 2 < s.size() && s[i] == '0' && (s[i + 1] | 0x20) == 'x' &&
+            digit_value(s[i + 2]) < 16) {
             base = 16;
             i += 2;
         } else if (base == 0) {
@@ -76,21 +92,31 @@ inline bool kstrtoull(std::string_view s, unsigned base, std::uint64_t& out) noe
     }
     if (i == s.size())
         return false;
+    // This many digits cannot overflow 64 bits, so they need no overflow checks; every
+    // number of a real line is that short. Hex (addresses, offsets) has a loop of its own.
+    std::size_t const safe_digits = base == 16 ? 16 : base == 10 ? 19 : 21;
     std::uint64_t value = 0;
-    for (; i < s.size(); ++i) {
-        unsigned const c = static_cast<unsigned char>(s[i]);
-        unsigned digit;
-        if (c >= '0' && c <= '9')
-            digit = c - '0';
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-            digit = (c | 0x20) - 'a' + 10;
-        else
-            return false;
-        if (digit >= base)
-            return false;
-        if (__builtin_mul_overflow(value, std::uint64_t{base}, &value) ||
-            __builtin_add_overflow(value, std::uint64_t{digit}, &value))
-            return false;
+    if (s.size() - i > safe_digits) {
+        for (; i < s.size(); ++i) {
+            unsigned const digit = digit_value(s[i]);
+            if (digit >= base || __builtin_mul_overflow(value, std::uint64_t{base}, &value) ||
+                __builtin_add_overflow(value, std::uint64_t{digit}, &value))
+                return false;
+        }
+    } else if (base == 16) {
+        for (; i < s.size(); ++i) {
+            unsigned const digit = digit_value(s[i]);
+            if (digit >= 16)
+                return false;
+            value = value << 4 | digit;
+        }
+    } else {
+        for (; i < s.size(); ++i) {
+            unsigned const digit = digit_value(s[i]);
+            if (digit >= base)
+                return false;
+            value = value * base + digit;
+        }
     }
     out = value;
     return true;
@@ -193,21 +219,110 @@ inline bool is_c_ident(std::string_view s) noexcept
         all &= ident_table[static_cast<unsigned char>(c)];
     return all != 0;
 }
+
+inline bool is_ident_start(char c) noexcept
+{
+    return ident_table[static_cast<unsigned char>(c)] & 1;
+}
+
+#if defined(__SSE2__)
+/// Bit i set where byte i of `chunk` is in `low`..`high` (unsigned compare, as a min).
+inline unsigned range_bits(__m128i chunk, char low, char high) noexcept
+{
+    __m128i const shifted = _mm_sub_epi8(chunk, _mm_set1_epi8(low));
+    __m128i const width = _mm_set1_epi8(static_cast<char>(high - low));
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(shifted, width), shifted)));
+}
+
+inline unsigned equal_bits(__m128i chunk, char c) noexcept
+{
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(c))));
+}
+
+/// Bit i set where byte i of `chunk` is a blank: ' ' or '\t'..'\r'.
+inline unsigned blank_bits(__m128i chunk) noexcept
+{
+    return equal_bits(chunk, ' ') | range_bits(chunk, '\t', '\r');
+}
+
+/// Bit i set where byte i of `chunk` is a letter, a digit or '_'.
+inline unsigned ident_bits(__m128i chunk) noexcept
+{
+    __m128i const lower = _mm_or_si128(chunk, _mm_set1_epi8(0x20));
+    return range_bits(lower, 'a', 'z') | range_bits(chunk, '0', '9') | equal_bits(chunk, '_');
+}
+
+inline __m128i load16(char const* p) noexcept
+{
+    return _mm_loadu_si128(reinterpret_cast<__m128i const*>(p));
+}
+#endif
+
+#if defined(__SSE2__)
+/// 16 bytes of a line from any offset in it. The last 16 come from a copy padded with
+/// blanks, so that a scan neither reads past the line nor ends in a byte-by-byte loop.
+class line_chunks {
+public:
+    explicit line_chunks(std::string_view text) noexcept : data_(text.data())
+    {
+        std::size_t const size = text.size();
+        _mm_store_si128(reinterpret_cast<__m128i*>(tail_ + 16), _mm_set1_epi8(' '));
+        _mm_store_si128(reinterpret_cast<__m128i*>(tail_ + 32), _mm_set1_epi8(' '));
+        if (size >= 16) {
+            tail_at_ = size - 16;
+            _mm_store_si128(reinterpret_cast<__m128i*>(tail_), load16(data_ + tail_at_));
+        } else {
+            tail_at_ = 0;
+            _mm_store_si128(reinterpret_cast<__m128i*>(tail_), _mm_set1_epi8(' '));
+            for (std::size_t i = 0; i < size; ++i)
+                tail_[i] = data_[i];
+        }
+    }
+
+    /// Bytes `at` .. `at + 15`, blanks past the end. Requires: `at` <= the line's size + 16.
+    __m128i load(std::size_t at) const noexcept
+    {
+        return at < tail_at_ ? load16(data_ + at) : load16(tail_ + (at - tail_at_));
+    }
+
+private:
+    char const* data_;
+    std::size_t tail_at_; ///< where the copy starts
+    alignas(16) char tail_[48];
+};
+#endif
+
 // e.g. "foo.isra.0", "_do_fork": what kallsyms names look like
 inline auto const ksym = +x3::char_("a-zA-Z0-9_.");
 // e.g. "ext4", "nf_conntrack-ipv4"
 inline auto const module_name = +x3::char_("a-zA-Z0-9_-");
 
-/// Registers regs_query_register_offset() knows, x86_64's and aarch64's. A fixed table, so
-/// looking one up allocates nothing, ever.
+/// Up to 8 bytes of a name as one integer (first byte lowest), so a name can be a `case`.
+constexpr std::uint64_t pack_name(std::string_view s) noexcept
+{
+    auto const byte = [s](std::size_t i) {
+        return std::uint64_t(static_cast<unsigned char>(s[i])) << (8 * i);
+    };
+    // Registers and types are mostly 2 or 3 characters: those sizes need no loop.
+    switch (s.size()) {
+    case 2: return byte(0) | byte(1);
+    case 3: return byte(0) | byte(1) | byte(2);
+    default: break;
+    }
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        v |= byte(i);
+    return v;
+}
+
+/// Registers regs_query_register_offset() knows, x86_64's and aarch64's. A switch over
+/// packed names (the compiler makes it a few compares), so looking one up allocates
+/// nothing and scans no table.
 // LIMITATION(L-032): uprobe lines take the build's architecture's names; kernel probe
 // lines take both sets (the corpus has aarch64 kprobe rows; a line does not say its arch).
 inline bool is_register(std::string_view name, bool x86_64, bool aarch64) noexcept
 {
-    static constexpr std::string_view names[] = {
-        "ax", "bx", "cx", "dx", "si", "di", "bp", "sp", "ip", "flags", "cs", "ss", "orig_ax",
-        "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "pc", "pstate"};
-    constexpr std::size_t first_aarch64 = std::size(names) - 2; // "pc", "pstate"
     if (!aarch64 && name.size() >= 2 && name.size() <= 3 && name[0] == 'x')
         return false;
     if (name == "sp")
@@ -219,30 +334,48 @@ inline bool is_register(std::string_view name, bool x86_64, bool aarch64) noexce
         return name[1] >= '1' && name[1] <= '3' && is_digit_char(name[2]) &&
                (name[1] != '3' || name[2] == '0');
     }
-    // Compared as integers: the names are short, and memcmp calls cost more than the test.
-    auto const pack = [](std::string_view s) {
-        std::uint64_t v = 0;
-        for (std::size_t i = 0; i < s.size(); ++i)
-            v |= std::uint64_t(static_cast<unsigned char>(s[i])) << (8 * i);
-        return v;
-    };
-    static constexpr auto packed = [&] {
-        std::array<std::uint64_t, std::size(names)> table{};
-        for (std::size_t i = 0; i < std::size(names); ++i) {
-            std::uint64_t v = 0;
-            for (std::size_t j = 0; j < names[i].size(); ++j)
-                v |= std::uint64_t(static_cast<unsigned char>(names[i][j])) << (8 * j);
-            table[i] = v;
-        }
-        return table;
-    }();
     if (name.empty() || name.size() > 8)
         return false;
-    std::uint64_t const v = pack(name);
-    for (std::size_t i = 0; i < packed.size(); ++i)
-        if (packed[i] == v)
-            return i < first_aarch64 ? x86_64 : aarch64;
-    return false;
+    switch (pack_name(name)) {
+    case pack_name("ax"): case pack_name("bx"): case pack_name("cx"): case pack_name("dx"):
+    case pack_name("si"): case pack_name("di"): case pack_name("bp"): case pack_name("ip"):
+    case pack_name("flags"): case pack_name("cs"): case pack_name("ss"):
+    case pack_name("orig_ax"): case pack_name("r8"): case pack_name("r9"):
+    case pack_name("r10"): case pack_name("r11"): case pack_name("r12"): case pack_name("r13"):
+    case pack_name("r14"): case pack_name("r15"):
+        return x86_64;
+    case pack_name("pc"): case pack_name("pstate"):
+        return aarch64;
+    default:
+        return false;
+    }
+}
+
+/// "u8" .. "x64", the commonest types, as lookup_type() finds them (one switch over the
+/// packed size instead of arithmetic on the digits).
+inline bool find_integer_type(std::string_view name, trace_type& type) noexcept
+{
+    using k = fetch_type_kind;
+    if (name.size() < 2 || name.size() > 3)
+        return false;
+    k kind;
+    switch (name[0]) {
+    case 'u': kind = k::unsigned_int; break;
+    case 's': kind = k::signed_int; break;
+    case 'x': kind = k::hex; break;
+    default: return false;
+    }
+    std::uint8_t bits;
+    switch (pack_name(std::string_view(name.data() + 1, name.size() - 1))) {
+    case pack_name("8"): bits = 8; break;
+    case pack_name("16"): bits = 16; break;
+    case pack_name("32"): bits = 32; break;
+    case pack_name("64"): bits = 64; break;
+    default: return false;
+    }
+    type.kind = kind;
+    type.bits = bits;
+    return true;
 }
 
 /// The fetch types of probe_fetch_types[] other than u/s/x (bitfields are handled apart).
@@ -292,11 +425,10 @@ inline bool is_blank(char c) noexcept { return blank_table[static_cast<unsigned 
 struct word_marks {
     static constexpr std::size_t none = std::string_view::npos;
     std::size_t equals = none, colon = none, last_colon = none, slash = none, paren = none,
-                percent = none, bracket = none;
+                percent = none;
 };
 
-enum : std::uint8_t { c_plain, c_blank, c_equals, c_colon, c_slash, c_paren, c_percent,
-                      c_bracket };
+enum : std::uint8_t { c_plain, c_blank, c_equals, c_colon, c_slash, c_paren, c_percent };
 inline constexpr auto word_table = [] {
     std::array<std::uint8_t, 256> table{};
     for (unsigned char const c : {' ', '\t', '\n', '\v', '\f', '\r'})
@@ -306,7 +438,6 @@ inline constexpr auto word_table = [] {
     table['/'] = c_slash;
     table['('] = c_paren;
     table['%'] = c_percent;
-    table['['] = c_bracket;
     return table;
 }();
 
@@ -331,6 +462,9 @@ class line_parser {
 public:
     line_parser(std::string_view text, trace_kind kind, trace_sink& sink) noexcept
         : text_(text), kind_(kind), sink_(sink)
+#if defined(__SSE2__)
+          , chunks_(text)
+#endif
     {
     }
 
@@ -360,28 +494,11 @@ private:
         std::size_t j = i;
 #if defined(__SSE2__)
         // 16 bytes at a time: one compare per special character, and the first (or last)
-        // match of each from the bit masks. The last bytes of the line are copied into a
-        // chunk padded with blanks, so no word ends in a byte-by-byte loop.
+        // match of each from the bit masks.
         while (j < size) {
-            __m128i chunk;
-            if (j + 16 <= size) {
-                chunk = _mm_loadu_si128(reinterpret_cast<__m128i const*>(data + j));
-            } else {
-                alignas(16) char padded[16];
-                std::memset(padded, ' ', sizeof padded);
-                std::memcpy(padded, data + j, size - j);
-                chunk = _mm_load_si128(reinterpret_cast<__m128i const*>(padded));
-            }
-            auto const mask_of = [&](char c) {
-                return static_cast<unsigned>(
-                    _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(c))));
-            };
-            // blanks: ' ' and '\t'..'\r' (9..13)
-            __m128i const shifted = _mm_sub_epi8(chunk, _mm_set1_epi8(9));
-            __m128i const control =
-                _mm_cmpeq_epi8(_mm_min_epu8(shifted, _mm_set1_epi8(4)), shifted);
-            unsigned const blanks =
-                mask_of(' ') | static_cast<unsigned>(_mm_movemask_epi8(control));
+            __m128i const chunk = chunks_.load(j);
+            auto const mask_of = [&](char c) { return equal_bits(chunk, c); };
+            unsigned const blanks = blank_bits(chunk);
             unsigned const within = blanks ? (1u << __builtin_ctz(blanks)) - 1 : 0xffffu;
             std::size_t const base = j - i;
             auto const first = [&](std::size_t& mark, unsigned bits) {
@@ -399,12 +516,9 @@ private:
             first(marks.slash, mask_of('/'));
             first(marks.paren, mask_of('('));
             first(marks.percent, mask_of('%'));
-            first(marks.bracket, mask_of('['));
             if (blanks) {
                 j += static_cast<std::size_t>(__builtin_ctz(blanks));
-                marks_ = marks;
-                pos_ = j;
-                return std::string_view(data + i, j - i);
+                break;
             }
             j += 16;
         }
@@ -428,14 +542,98 @@ private:
                 break;
             case c_slash: marks.slash = std::min(marks.slash, k); break;
             case c_paren: marks.paren = std::min(marks.paren, k); break;
-            case c_percent: marks.percent = std::min(marks.percent, k); break;
-            default: marks.bracket = std::min(marks.bracket, k); break;
+            default: marks.percent = std::min(marks.percent, k); break;
             }
         }
         marks_ = marks;
         pos_ = j;
         return std::string_view(data + i, j - i);
 #endif
+    }
+
+    /// The next word at or after `pos_`, as next_word(), for a word whose marks are not
+    /// needed (the command head): only its end is looked for.
+    std::string_view next_plain_word() noexcept
+    {
+        char const* const data = text_.data();
+        std::size_t const size = text_.size();
+        std::size_t i = pos_;
+        while (i < size && is_blank(data[i]))
+            ++i;
+        std::size_t j = i;
+#if defined(__SSE2__)
+        for (; j < size; j += 16) {
+            if (unsigned const blanks = blank_bits(chunks_.load(j))) {
+                j += static_cast<std::size_t>(__builtin_ctz(blanks));
+                break;
+            }
+        }
+        j = std::min(j, size);
+#else
+        while (j < size && !is_blank(data[j]))
+            ++j;
+#endif
+        pos_ = j;
+        return std::string_view(data + i, j - i);
+    }
+
+    /// The end of the run of identifier characters (letters, digits, '_') from `p`, at
+    /// most `end`; 16 bytes at a time.
+    char const* skip_ident(char const* p, char const* end) const noexcept
+    {
+        std::size_t i = at(p);
+        std::size_t const stop = at(end);
+#if defined(__SSE2__)
+        for (; i < stop; i += 16) {
+            if (unsigned const others = ~ident_bits(chunks_.load(i)) & 0xffffu) {
+                i += static_cast<std::size_t>(__builtin_ctz(others));
+                break;
+            }
+        }
+        i = std::min(i, stop);
+#else
+        while (i < stop && (ident_table[static_cast<unsigned char>(text_[i])] & 2))
+            ++i;
+#endif
+        return text_.data() + i;
+    }
+
+    /// Which of the 32 bytes from `from` are identifier characters, one bit each: one
+    /// classification serves all the runs of a short argument (name, register, type).
+    struct ident_window {
+        std::size_t from = 0;
+        std::size_t size = 0;   ///< 32, or 0 where there is no SIMD to make the bits
+        std::uint64_t bits = 0; ///< bit k: byte `from + k`; none past the line
+    };
+
+    [[gnu::always_inline]] ident_window classify_idents([[maybe_unused]] std::size_t from) const
+        noexcept
+    {
+#if defined(__SSE2__)
+        std::uint64_t const low = ident_bits(chunks_.load(from));
+        std::uint64_t const high = ident_bits(chunks_.load(from + 16));
+        return {from, 32, low | high << 16};
+#else
+        return {}; // an empty window: skip_ident() scans
+#endif
+    }
+
+    /// skip_ident(), answered from `window` when the run ends inside it.
+    [[gnu::always_inline]] char const* skip_ident(char const* p, char const* end,
+                                                  ident_window const& window) const noexcept
+    {
+        std::size_t const k = at(p) - window.from;
+        if (k < window.size) {
+            // the bits above the window are 0, so `others` has a bit at 32 - k at the latest
+            std::uint64_t const others = ~(window.bits >> k);
+            std::size_t const run = static_cast<std::size_t>(std::countr_zero(others));
+            if (k + run < window.size)
+                return std::min(p + run, end);
+            // a long run: it goes on at least to the window's end
+            char const* const window_end = text_.data() + window.from + window.size;
+            return window_end < end ? skip_ident(window_end, end) : end;
+        }
+        return skip_ident(p, end);
     }
 
     std::size_t at(std::string_view piece) const noexcept
@@ -464,7 +662,7 @@ private:
     // --- the whole line -------------------------------------------------------------------
     bool parse_line() noexcept
     {
-        std::string_view const head = next_word();
+        std::string_view const head = next_plain_word();
         if (head.empty())
             return fail(0, {}, "an empty line is not a trace command", "a command");
         auto& ev = sink_.event;
@@ -569,7 +767,8 @@ private:
             // The uprobe parser reads a name only when ':' comes right after the letter;
             // anything else there (`r5`, `p100`) is ignored.
             if (head.size() >= 2 && head[1] == ':')
-                return defer_event_name(head.substr(2), 2, true);
+                return defer_event_name(std::string_view(head.data() + 2, head.size() - 2), 2,
+                                        true);
             return true;
         }
 
@@ -621,6 +820,8 @@ private:
     /// '/'. `group_only_ok`: `GROUP/` alone lets the kernel name the event (uprobes).
     bool parse_event_name(std::string_view name, std::size_t, bool group_only_ok) noexcept
     {
+        if (parse_plain_event_name(name))
+            return true;
         std::size_t const offset = at(name); // the line may open with blanks
         auto& ev = sink_.event;
         std::size_t slash = find_in(name, '/');
@@ -659,6 +860,37 @@ private:
         return true;
     }
 
+    /// The common `GROUP/EVENT` or `EVENT`, identifiers within their limits, in one pass;
+    /// false for anything else, which parse_event_name() then judges in full.
+    bool parse_plain_event_name(std::string_view name) noexcept
+    {
+        char const* const begin = name.data();
+        char const* const end = begin + name.size();
+        if (begin == end || !is_ident_start(*begin))
+            return false;
+        ident_window const window = classify_idents(at(begin));
+        char const* const first_end = skip_ident(begin + 1, end, window);
+        std::string_view group;
+        char const* event = begin;
+        if (first_end != end) {
+            // e.g. "probe_libc/a64l": a group of at most 63 characters, then '/'
+            std::size_t const group_size = static_cast<std::size_t>(first_end - begin);
+            if (*first_end != '/' || group_size + 1 > max_event_name_len)
+                return false;
+            group = std::string_view(begin, group_size);
+            event = first_end + 1;
+            if (event == end || !is_ident_start(*event) ||
+                skip_ident(event + 1, end, window) != end)
+                return false;
+        }
+        std::size_t const event_size = static_cast<std::size_t>(end - event);
+        if (event_size >= max_event_name_len)
+            return false;
+        sink_.event.group = group;
+        sink_.event.event = std::string_view(event, event_size);
+        return true;
+    }
+
     // --- places ---------------------------------------------------------------------------
     bool parse_place(std::string_view word) noexcept
     {
@@ -679,8 +911,8 @@ private:
             !is_digit(word[colon + 1]))
             return fail(at(word), {}, "a uprobe place is PATH:OFFSET with a numeric offset",
                         "PATH:OFFSET");
-        place.path = word.substr(0, colon);
-        std::string_view rest = word.substr(colon + 1);
+        place.path = std::string_view(word.data(), colon);
+        std::string_view rest(word.data() + colon + 1, word.size() - colon - 1);
 
         // e.g. "(0x4010)": the reference counter, closed by the next ')' and last
         std::size_t const open = place_marks_.paren == word.npos ? word.npos
@@ -829,7 +1061,16 @@ private:
         if (ev.retprobe && kind_ != trace_kind::uprobe && kind_ != trace_kind::eprobe)
             entry_or_exit_ = true;
 
-        for (std::string_view word = next_word(); !word.empty(); word = next_word()) {
+        bool const plain_args_apply = kind_ == trace_kind::uprobe || kind_ == trace_kind::kprobe;
+        for (;;) {
+            // e.g. "fd=%di:s32": the commonest shapes in one pass, the rest the long way
+            if (plain_args_apply && parse_plain_arg())
+                continue;
+            if (pos_ == text_.size())
+                break;
+            std::string_view const word = next_word();
+            if (word.empty())
+                break;
             if (kind_ == trace_kind::eprobe && word == "if") {
                 std::size_t start = pos_;
                 while (start < text_.size() && is_blank(text_[start]))
@@ -859,6 +1100,150 @@ private:
         return true;
     }
 
+    /// The dereference parse_plain_arg() found, stored once every check has passed.
+    struct plain_deref {
+        bool found = false;
+        fetch_deref_view deref;
+    };
+
+    /// The commonest argument shapes, scanned and checked in one pass over their bytes:
+    ///   NAME=%REG:TYPE   NAME=+OFFS(%REG):TYPE   $retval        e.g. "fd=%di:s32"
+    /// If the word at `pos_` is one of them and passes every check parse_arg() makes, it
+    /// is stored as parse_arg() would store it. Otherwise false is returned, and only the
+    /// next argument slot (which parse_arg() resets) has changed: parse_arg() then judges
+    /// the word, and reports its error, as usual.
+    bool parse_plain_arg() noexcept
+    {
+        std::size_t const index = sink_.arg_count;
+        if (index >= max_trace_args || index >= sink_.args.size())
+            return false;
+        char const* const line_end = text_.data() + text_.size();
+        char const* begin = text_.data() + pos_;
+        while (begin != line_end && is_blank(*begin))
+            ++begin;
+        pos_ = at(begin); // the blanks before a word are nothing to any parse
+        if (begin == line_end)
+            return false;
+
+        trace_arg_view& arg = sink_.args[index];
+        arg = trace_arg_view{};
+        plain_deref deref;
+        char const* const end = *begin == '$'
+                                    ? scan_plain_retval(begin, line_end, arg)
+                                    : scan_plain_register_arg(begin, line_end, arg, deref);
+        if (end == nullptr || name_conflicts(index, arg.name))
+            return false;
+        if (deref.found) {
+            if (sink_.deref_count >= sink_.derefs.size())
+                return false;
+            sink_.derefs[sink_.deref_count] = deref.deref;
+        }
+        std::size_t const deref_count = deref.found ? 1 : 0;
+        arg.derefs = std::span<fetch_deref_view const>(sink_.derefs.data() + sink_.deref_count,
+                                                       deref_count);
+        sink_.deref_count += deref_count;
+        ++sink_.arg_count;
+        if (first_arg_at_ == 0)
+            first_arg_at_ = at(begin);
+        pos_ = at(end);
+        return true;
+    }
+
+    /// "$retval" alone, on a return probe: the word's end, or null.
+    char const* scan_plain_retval(char const* p, char const* end,
+                                  trace_arg_view& arg) const noexcept
+    {
+        constexpr std::string_view retval = "$retval";
+        if (!sink_.event.retprobe || static_cast<std::size_t>(end - p) < retval.size() ||
+            std::string_view(p, retval.size()) != retval)
+            return nullptr;
+        p += retval.size();
+        if (p != end && !is_blank(*p))
+            return nullptr;
+        arg.base = fetch_base::retval;
+        return p;
+    }
+
+    /// `NAME=%REG:TYPE` or `NAME=+OFFS(%REG):TYPE`: the word's end, or null for another
+    /// shape or a failed check.
+    [[gnu::always_inline]] char const* scan_plain_register_arg(char const* p, char const* end,
+                                                               trace_arg_view& arg,
+                                                               plain_deref& deref) const noexcept
+    {
+        // e.g. "fd=": a C identifier of at most 32 characters (so no '=' or ':' before)
+        char const* const name = p;
+        if (!is_ident_start(*p))
+            return nullptr;
+        ident_window const window = classify_idents(at(p));
+        p = skip_ident(p + 1, end, window);
+        std::size_t const name_size = static_cast<std::size_t>(p - name);
+        if (p == end || *p != '=' || name_size > max_arg_name_len)
+            return nullptr;
+        arg.name = std::string_view(name, name_size);
+        char const* const body = ++p;
+
+        // e.g. "+24(": the one dereference
+        if (p != end && (*p == '+' || *p == '-')) {
+            p = scan_plain_deref_offset(p, end, deref.deref.offset);
+            if (p == nullptr)
+                return nullptr;
+            deref.found = true;
+        }
+
+        // e.g. "%di", then the dereference's ')' (the last one: none follows)
+        if (p == end || *p != '%')
+            return nullptr;
+        char const* const reg = ++p;
+        p = skip_ident(p, end, window);
+        arg.base = fetch_base::reg;
+        arg.text = std::string_view(reg, static_cast<std::size_t>(p - reg));
+        if (!known_register(arg.text))
+            return nullptr;
+        if (deref.found) {
+            if (p == end || *p != ')')
+                return nullptr;
+            deref.deref.trailing = std::string_view(++p, 0);
+        }
+
+        // e.g. ":s32", the end of the word; the body within the kernel's 63 bytes
+        if (p == end || *p != ':')
+            return nullptr;
+        char const* const type = ++p;
+        p = skip_ident(p, end, window);
+        if ((p != end && !is_blank(*p)) || static_cast<std::size_t>(p - body) > max_argstr_len)
+            return nullptr;
+        std::string_view const type_text(type, static_cast<std::size_t>(p - type));
+        if (!find_integer_type(type_text, arg.type) && !lookup_type(type_text, arg.type))
+            return nullptr;
+        // What finish_arg() refuses here: a string read straight from a register. (A
+        // bitfield or an array cannot match, as their '@', '/' and '[' stop the scan.)
+        auto const kind = arg.type.kind;
+        bool const stringish = kind == fetch_type_kind::string ||
+                               kind == fetch_type_kind::user_string ||
+                               kind == fetch_type_kind::symbol_string;
+        if (stringish && !deref.found)
+            return nullptr;
+        return p;
+    }
+
+    /// e.g. "+24(", "-8(", "+0(": a sign, a decimal offset of at most 18 digits (so it
+    /// cannot overflow) without a leading zero (the kernel reads that as octal), and '('.
+    /// Returns what follows the '(', or null.
+    static char const* scan_plain_deref_offset(char const* p, char const* end,
+                                               std::int64_t& offset) noexcept
+    {
+        bool const minus = *p++ == '-';
+        char const* const digits = p;
+        std::uint64_t value = 0;
+        for (; p != end && is_digit(*p); ++p)
+            value = value * 10 + static_cast<unsigned>(*p - '0');
+        std::size_t const count = static_cast<std::size_t>(p - digits);
+        if (count == 0 || count > 18 || (count > 1 && *digits == '0') || p == end || *p != '(')
+            return nullptr;
+        offset = minus ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
+        return p + 1;
+    }
+
     /// The kernel counts the arguments before it parses any, and blames the first one.
     bool too_many_args() noexcept
     {
@@ -869,7 +1254,20 @@ private:
     /// Whether the whole line has more than 128 arguments (looked at only on an error).
     bool more_than_max_args() const noexcept
     {
+        // 129 words take at least 257 bytes (one each, and the blanks between them)
+        if (text_.size() - first_arg_at_ < 2 * max_trace_args + 1)
+            return false;
         std::size_t count = 0;
+#if defined(__SSE2__)
+        // A word starts at a non-blank byte after a blank; the padding past the end is blank.
+        unsigned after_blank = 1; // first_arg_at_ starts a word
+        for (std::size_t i = first_arg_at_; i < text_.size(); i += 16) {
+            unsigned const blanks = blank_bits(chunks_.load(i));
+            count += static_cast<std::size_t>(
+                std::popcount(~blanks & ((blanks << 1) | after_blank) & 0xffffu));
+            after_blank = (blanks >> 15) & 1;
+        }
+#else
         bool in_word = false;
         for (std::size_t i = first_arg_at_; i < text_.size(); ++i) {
             bool const blank = is_blank(text_[i]);
@@ -877,6 +1275,7 @@ private:
                 ++count;
             in_word = !blank;
         }
+#endif
         return count > max_trace_args;
     }
 
@@ -972,12 +1371,9 @@ private:
     /// Whether `name` (empty: the default "argN" of arg `index`) is reserved or taken.
     bool name_conflicts(std::size_t index, std::string_view name) noexcept
     {
-        char buffer[16];
         if (name.empty()) {
             // "argN" can only be taken by a name written as "argN" before.
-            if (!named_like_default_)
-                return false;
-            name = default_name(index, buffer);
+            return named_like_default_ && default_name_taken(index);
         } else if (name.size() > 3 && name[0] == 'a' && name[1] == 'r' && name[2] == 'g') {
             named_like_default_ = true;
             // e.g. "arg2" is arg 2's default name, if arg 2 has none
@@ -988,10 +1384,24 @@ private:
         } else if (is_reserved_arg_name(name)) {
             return true;
         }
+        return name_taken(index, name);
+    }
+
+    /// Whether one of the first `index` arguments is named `name`.
+    bool name_taken(std::size_t index, std::string_view name) const noexcept
+    {
         for (std::size_t i = 0; i < index; ++i)
             if (sink_.args[i].name == name)
                 return true;
         return false;
+    }
+
+    /// Whether an argument before arg `index` took its default name. Apart from
+    /// name_conflicts(), so that the buffer costs nothing on the path of named arguments.
+    bool default_name_taken(std::size_t index) const noexcept
+    {
+        char buffer[16];
+        return name_taken(index, default_name(index, buffer));
     }
 
     static std::string_view default_name(std::size_t index, char (&buffer)[16]) noexcept
@@ -1192,6 +1602,17 @@ private:
         return fail(offset, "BAD_VAR", "invalid $-variable specified", "$-variable");
     }
 
+    /// is_register() with the sets this kind of probe takes.
+    bool known_register(std::string_view name) const noexcept
+    {
+#if defined(__aarch64__)
+        bool const x86_64 = kind_ != trace_kind::uprobe, aarch64 = true;
+#else
+        bool const x86_64 = true, aarch64 = kind_ != trace_kind::uprobe;
+#endif
+        return is_register(name, x86_64, aarch64);
+    }
+
     // e.g. "%di", "%r12"
     bool parse_register(trace_arg_view& arg, std::string_view fetch, std::size_t offset) noexcept
     {
@@ -1199,12 +1620,7 @@ private:
             kind_ == trace_kind::tprobe)
             return fail(offset, "BAD_VAR", "this probe cannot fetch registers", "argument");
         std::string_view const name = fetch.substr(1);
-#if defined(__aarch64__)
-        bool const x86_64 = kind_ != trace_kind::uprobe, aarch64 = true;
-#else
-        bool const x86_64 = true, aarch64 = kind_ != trace_kind::uprobe;
-#endif
-        if (!is_register(name, x86_64, aarch64))
+        if (!known_register(name))
             return fail(offset, "BAD_REG_NAME", "invalid register name", "register name");
         arg.base = fetch_base::reg;
         arg.text = name;
@@ -1428,6 +1844,9 @@ private:
     std::string_view text_;
     trace_kind kind_;
     trace_sink& sink_;
+#if defined(__SSE2__)
+    line_chunks chunks_;
+#endif
     std::size_t pos_ = 0;
     word_marks marks_;       ///< of the last word next_word() returned
     word_marks place_marks_; ///< of the place word

@@ -253,6 +253,17 @@ BOOST_AUTO_TEST_CASE(a_dereference_offset_takes_one_sign_only)
 
 // fuzz_trace_probe: the shift the kernel keeps after a dereference put the caret of a
 // bad type at the end of the line past the text ("p d +444(k):b/16" gave offset 17).
+BOOST_AUTO_TEST_CASE(an_integer_type_takes_digits_only)
+{
+    // "u2," once read as u16 ('2' * 10 + ',' is 16); the kernel has no such type.
+    for (std::string_view const line : {"p /bin/sh:0x10 x=%di:u2,", "p /bin/sh:0x10 x=%di:s1:"}) {
+        auto const ev = parse_trace_probe(line, trace_kind::uprobe);
+        BOOST_TEST_REQUIRE(!ev.has_value(), line);
+        BOOST_TEST(ev.error().code == "BAD_TYPE", line);
+    }
+    BOOST_TEST(parse_trace_probe("p /bin/sh:0x10 x=%di:u16", trace_kind::uprobe).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(an_error_after_a_dereference_stays_inside_the_line)
 {
     for (std::string_view const line : {"p d +444(k):b/16", "p /bin/sh:10 +0x4444(%ax):b/16"}) {

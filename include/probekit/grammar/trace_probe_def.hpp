@@ -1482,8 +1482,10 @@ private:
         }
         trace_type found;
         // e.g. "x64", "s32", "u8": the common types, without the symbol table
+        auto const digit = [](char c) { return c >= '0' && c <= '9'; };
         if (text.size() >= 2 && text.size() <= 3 &&
-            (text[0] == 'u' || text[0] == 's' || text[0] == 'x')) {
+            (text[0] == 'u' || text[0] == 's' || text[0] == 'x') && digit(text[1]) &&
+            (text.size() == 2 || digit(text[2]))) { // not "u2,", whose arithmetic gives 16
             unsigned const bits = text.size() == 2 ? unsigned(text[1] - '0')
                                                    : unsigned(text[1] - '0') * 10 +
                                                          unsigned(text[2] - '0');

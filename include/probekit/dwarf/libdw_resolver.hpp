@@ -460,6 +460,7 @@ struct libdw_resolver::search {
             // function's instances, keeping the probes found before it, and is no error.
             rc = status < 0 && failure.kind != error_kind::not_found ? status : 0;
         }
+        // LIMITATION(L-020): a plain name stops at its first definition in a CU, as perf.
         return (is_glob(function) || qualified) && rc >= 0;
     }
 

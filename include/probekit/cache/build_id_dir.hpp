@@ -178,7 +178,9 @@ public:
         if (::symlink(target.c_str(), link.c_str()) != 0 && errno != EEXIST)
             return io_error("cannot link the build-id", errno);
 
-        int const fd = ::open(bin.probes_path().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        // O_NONBLOCK: a FIFO in the file's place fails here instead of waiting for a reader.
+        int const fd = ::open(bin.probes_path().c_str(),
+                              O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
         if (fd < 0)
             return io_error("cannot create the probe cache", errno);
         ::close(fd);

@@ -44,7 +44,9 @@ public:
     /// Errors: io (with errno's name as the code) when it exists but cannot be read.
     result<std::string_view> read(cache_arena& arena) const
     {
-        int const fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+        // O_NONBLOCK: opening a FIFO put in the cache's place must not wait for a writer
+        // (read_all then refuses anything but a regular file).
+        int const fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) {
             if (errno == ENOENT)
                 return std::string_view();
@@ -103,6 +105,8 @@ private:
         struct stat st {};
         if (::fstat(fd, &st) < 0)
             return io_error("cannot stat the probe cache", errno);
+        if (!S_ISREG(st.st_mode))
+            return io_error("the probe cache is not a regular file", EINVAL);
         std::size_t const size = static_cast<std::size_t>(st.st_size);
         char* const text = arena.allocate_array<char>(size + 1);
         if (text == nullptr)

@@ -36,6 +36,10 @@ BOOST_AUTO_TEST_CASE(character_classes_take_ranges_and_negation)
     BOOST_TEST(passes("x[^0-9]", "xa"));
     BOOST_TEST(!passes("x[^0-9]", "x5"));
     BOOST_TEST(!passes("x[ab", "xa"));
+    // '!' right after '[' negates the class, as in perf: it is not the operator there
+    BOOST_TEST(passes("probe_demo:[!a]*", "probe_demo:myev"));
+    BOOST_TEST(!passes("probe_demo:[!a]*", "probe_demo:area"));
+    BOOST_TEST(passes("![!a]*", "abc"));
 }
 
 BOOST_AUTO_TEST_CASE(a_backslash_makes_the_next_character_literal)
@@ -43,6 +47,8 @@ BOOST_AUTO_TEST_CASE(a_backslash_makes_the_next_character_literal)
     BOOST_TEST(passes("a\\*b", "a*b"));
     BOOST_TEST(!passes("a\\*b", "axb"));
     BOOST_TEST(passes("memcpy\\@GLIBC", "memcpy@GLIBC"));
+    // a backslash that ends the filter stands for itself (perf takes it too)
+    BOOST_TEST(probekit::parse_strfilter("*\\").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(and_binds_tighter_than_or_and_not_is_a_prefix)

@@ -1,7 +1,7 @@
 // The strfilter grammar (perf's filter expressions for `--cache -l/-d`, `--filter`):
 //
 //   filter  = or ;            or  = and { '|' and } ;       and = unary { '&' unary } ;
-//   unary   = '!' unary | '(' or ')' | glob ;               glob = { char | '\' char }+
+//   unary   = '!' unary | '(' or ')' | glob ;    glob = { char | '\' char | "[!" }+
 //
 // e.g.  "probe_app0:*"   "*:ev2&g2:*"   "!(a*|b?)"   "sdt_[a-m]*"
 // Blanks around operators are skipped. The parse does not build a tree: each rule emits
@@ -61,7 +61,9 @@ x3::rule<glob_class> const glob = "glob";
 
 // --- definitions --------------------------------------------------------------------------
 auto const blanks = *x3::char_(" \t");
-auto const glob_char = (x3::lit('\\') >> must("escaped character")[x3::char_]) |
+// As in perf: '!' right after '[' opens a negated class (`[!a-z]`), not the operator, and a
+// '\' at the very end stands for itself.
+auto const glob_char = (x3::lit('\\') >> -x3::char_) | x3::lit("[!") |
                        (x3::char_ - x3::char_("!&|() \t\\"));
 auto const glob_def = x3::raw[+glob_char][emit_glob];
 auto const unary_def = blanks >>

@@ -136,6 +136,11 @@ int run_buildid_cache(arguments args)
             return exit_bad_input;
         }
     }
+    if (add_list.empty() && remove_list.empty() && !list) {
+        std::cerr << "\n Usage: probekit buildid-cache [--buildid-dir DIR] [-v] "
+                     "[-a FILE[,FILE...]] [-r FILE[,FILE...]] [-l]\n\n";
+        return exit_usage; // perf: nothing to do is a usage error
+    }
     auto const dir = build_id_dir::from_environment(buildid_dir);
     int status = exit_ok;
     // perf runs the adds, then the removes, then the listing.

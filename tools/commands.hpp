@@ -25,5 +25,8 @@ int run_parse_sdt_args(arguments args);
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_bad_input = 1;
 inline constexpr int exit_environment = 2;
+/// perf's status for a usage error (a command line that does not parse); only zero versus
+/// non-zero matters to scripts, but perf-compatible wrappers look for it.
+inline constexpr int exit_usage = 129;
 
 } // namespace probekit::cli

@@ -9,7 +9,10 @@
 
 #include <probekit/error.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -69,9 +72,15 @@ int run_file(std::string const& path, Convert convert)
 {
     std::ifstream file;
     if (path != "-") {
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            std::cerr << "probekit: error: cannot read '" << path << "': Is a directory\n";
+            return exit_environment;
+        }
         file.open(path);
         if (!file) {
-            std::cerr << "probekit: error: cannot open '" << path << "'\n";
+            std::cerr << "probekit: error: cannot open '" << path << "': "
+                      << std::strerror(errno) << '\n';
             return exit_environment;
         }
     }
@@ -88,6 +97,10 @@ int run_file(std::string const& path, Convert convert)
         } else {
             std::cout << "ok\t" << out << '\n';
         }
+    }
+    if (in.bad()) { // a read error, not the end of the input (e.g. stdin is a directory)
+        std::cerr << "probekit: error: cannot read '" << path << "'\n";
+        return exit_environment;
     }
     return status;
 }

@@ -37,8 +37,6 @@ namespace probekit::cli {
 
 namespace {
 
-// perf's exit status for a usage error; only zero/non-zero matters to scripts.
-constexpr int exit_usage = 129;
 
 void print_diagnostics(std::vector<std::string> const& lines)
 {

@@ -2,6 +2,7 @@
 #include "probe_listing.hpp"
 
 #include "commands.hpp"
+#include "probe_options.hpp"
 
 #include <probekit/strfilter.hpp>
 #include <probekit/tracefs.hpp>
@@ -294,7 +295,8 @@ int show_lines(std::string const& target, std::string const& text, std::string c
         std::fprintf(stderr, "Semantic error :%.*s\n",
                      static_cast<int>(range.error().message.size()),
                      range.error().message.data());
-        return exit_bad_input;
+        print_probe_usage(); // as perf does for a -L it cannot parse
+        return exit_usage;
     }
     std::string module;
     auto info = open_target(target, module);
@@ -333,7 +335,8 @@ int show_variables(std::string const& target, std::string const& text, bool exte
         std::fprintf(stderr, "Semantic error :%.*s\n",
                      static_cast<int>(event.error().message.size()),
                      event.error().message.data());
-        return exit_bad_input;
+        print_probe_usage();
+        return exit_usage;
     }
     std::string module;
     auto info = open_target(target, module);

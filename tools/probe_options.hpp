@@ -42,6 +42,12 @@ inline void print_probe_usage()
                stderr);
 }
 
+/// A whole decimal number, as perf's integer options take it.
+inline bool is_number(std::string_view text)
+{
+    return !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 /// Parses argv; prints perf's message and returns nullopt on a usage error.
 inline std::optional<probe_options> parse_probe_options(arguments args)
 {
@@ -141,6 +147,8 @@ inline std::optional<probe_options> parse_probe_options(arguments args)
         case 'v': ++o.verbose; break;
         case 'n': o.dry_run = true; break;
         default:
+            if (found->long_name == "max-probes" && !is_number(*value))
+                return fail(" Error: switch `max-probes' expects a numerical value");
             if (found->long_name == "cache") o.cache = true;
             else if (found->long_name == "externs") o.externs = true;
             else if (found->long_name == "range") o.range = true;

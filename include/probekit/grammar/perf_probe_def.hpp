@@ -269,7 +269,8 @@ BOOST_SPIRIT_DEFINE(command)
 // e.g. "func", "func@src.c:10", "src.c:1+10", "func:0-10"
 inline auto const range_name = x3::raw[+(x3::char_ - blank - ':' - '@')];
 inline auto const range_bounds =
-    x3::lit(':') >> number_or_zero[on_value<&line_range_builder::set_start>{}] >>
+    // perf refuses "func:" (no start line), unlike the probe point "func:" (line 0)
+    x3::lit(':') >> must("start line", "'start line' is not a valid number")[number][on_value<&line_range_builder::set_start>{}] >>
     -((x3::lit('+') >> must("line count", "'+' must be followed by a line count")[number][on_value<&line_range_builder::set_count>{}]) |
       (x3::lit('-') >> must("end line", "'-' must be followed by an end line")[number][on_value<&line_range_builder::set_end>{}])) >>
     must("'+COUNT', '-END' or the end of the range", "unexpected text after the line range")[x3::eoi];

@@ -162,6 +162,7 @@ struct libdw_resolver::search {
     bool lazy_read = false;
     resolution out;
     parse_error failure{};
+    bool place_found = false; // a function (or, for SRC;PTN, a file) the point names exists
 
     search(libdw_resolver& owner, perf_probe_event const& e, std::string fn)
         : self(owner), event(e), function(std::move(fn)),
@@ -436,6 +437,7 @@ struct libdw_resolver::search {
         if (!file.empty() && (!dfile || !tail_equal(file, dfile)))
             return true;
         fname = dfile ? dfile : "";
+        place_found = true;
         if (event.point.line) {
             lno = decl_line(&sp) + static_cast<int>(event.point.line);
             rc = probe_line(&cu);
@@ -525,6 +527,7 @@ struct libdw_resolver::search {
             fname.clear();
             if (!file.empty() && !find_cu_file(&cu, file, fname))
                 continue;
+            place_found = true;
             if (!lazy.empty()) {
                 rc = probe_lazy(&cu);
             } else {
@@ -613,8 +616,9 @@ inline result<resolution> libdw_resolver::find(perf_probe_event const& event)
     if (!s.out.locations.empty())
         return std::move(s.out);
 
-    // F4: an unmatched lazy pattern is an error, not the function's entry.
-    if (event.point.has_lazy) {
+    // F4: an unmatched lazy pattern is an error, not the function's entry; a function or
+    // file that does not exist is "not found", as in perf.
+    if (event.point.has_lazy && s.place_found) {
         diagnostics_.push_back("No line matches the lazy pattern '" + s.lazy + "' in " +
                                (s.file.empty() ? s.function : s.file) + ".");
         note_blanks_in_pattern(event);

@@ -202,8 +202,14 @@ int show_functions(std::string const& target, std::string const& filter_text)
     }
     std::vector<std::string> names;
     info->for_each_symbol([&](dwarf::elf_symbol const& s) {
+        // perf keeps a label (STT_NOTYPE) only in a section named like text or data, and
+        // not hidden: `data_start` is listed, `_end` and `__bss_start` (.bss) are not.
+        bool const label_section = s.section_name.find("text") != std::string_view::npos ||
+                                   s.section_name.find("data") != std::string_view::npos;
+        bool const label = s.type == STT_NOTYPE && label_section &&
+                           s.visibility != STV_HIDDEN && s.visibility != STV_INTERNAL;
         bool const listed = s.type == STT_FUNC || s.type == STT_GNU_IFUNC ||
-                            s.type == STT_OBJECT || s.type == STT_NOTYPE;
+                            s.type == STT_OBJECT || label;
         if (listed && !s.name.empty() && s.section != SHN_ABS) {
             std::string name = elf::demangle_without_parameters(s.name);
             if (filter->match(name))

@@ -31,6 +31,8 @@ struct elf_symbol {
     unsigned char type = STT_NOTYPE;
     unsigned char bind = STB_LOCAL;
     std::uint32_t section = SHN_UNDEF; ///< st_shndx (SHN_ABS for absolute symbols)
+    unsigned char visibility = STV_DEFAULT;
+    std::string_view section_name; ///< `.text`, `.data`...; empty for SHN_ABS and the like
 };
 
 /// The target binary with its debug information. Move-only; owns the libdwfl session.
@@ -124,13 +126,22 @@ private:
     {
         GElf_Sym sym;
         GElf_Addr addr = 0;
+        GElf_Word shndx = SHN_UNDEF;
+        Elf* elf = nullptr;
         char const* name =
-            dwfl_module_getsym_info(module_, i, &sym, &addr, nullptr, nullptr, nullptr);
+            dwfl_module_getsym_info(module_, i, &sym, &addr, &shndx, &elf, nullptr);
         if (!name || sym.st_shndx == SHN_UNDEF)
             return false;
         out = {name, addr - elf_bias_, sym.st_size,
                static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
-               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx};
+               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx,
+               static_cast<unsigned char>(GELF_ST_VISIBILITY(sym.st_other)), {}};
+        GElf_Shdr header;
+        std::size_t names = 0;
+        if (Elf_Scn* section = elf && shndx != SHN_ABS ? elf_getscn(elf, shndx) : nullptr)
+            if (gelf_getshdr(section, &header) != nullptr && elf_getshdrstrndx(elf, &names) == 0)
+                if (char const* section_name = elf_strptr(elf, names, header.sh_name))
+                    out.section_name = section_name;
         return true;
     }
 

@@ -334,7 +334,8 @@ int show_lines(std::string const&, std::string const&, std::string const&)
 #ifdef PROBEKIT_HAS_LIBDW
 // perf finds the point as for a probe (without arguments), then lists per address the
 // variables that have a location there: "\t@<FUNCTION+OFFSET>" and "\t\tTYPE\tNAME".
-int show_variables(std::string const& target, std::string const& text, bool externs, bool)
+int show_variables(std::string const& target, std::string const& text, bool externs,
+                   bool ranges)
 {
     auto event = parse_perf_probe(text);
     if (!event) {
@@ -351,7 +352,7 @@ int show_variables(std::string const& target, std::string const& text, bool exte
         return exit_environment;
     }
     auto const arg_options = dwarf::arg_options_for(*info);
-    dwarf::listing_options options{arg_options.arch, arg_options.cfi, externs};
+    dwarf::listing_options options{arg_options.arch, arg_options.cfi, externs, ranges};
     std::string blocks;
     dwarf::libdw_resolver resolver(*info, module);
     resolver.set_arg_hook([&](dwarf::arg_site const& site, perf_probe_event const& ev,
@@ -372,7 +373,8 @@ int show_variables(std::string const& target, std::string const& text, bool exte
         }
         std::vector<std::string> entries;
         if (scope)
-            if (auto listed = dwarf::available_variables(*scope, *site.cu, site.pc, options))
+            if (auto listed = dwarf::available_variables(*scope, *site.cu, site.pc, options,
+                                                         site.function))
                 entries = std::move(*listed);
         dwarf::append_variable_block(blocks, name ? name : "", site.pc - entry, entries);
         return std::vector<dwarf::fetch_text>{};

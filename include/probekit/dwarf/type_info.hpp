@@ -83,10 +83,8 @@ inline std::optional<std::string> listing_type_name(Dwarf_Die* die)
     if (tag == DW_TAG_subroutine_type)
         return std::string("(function_type)");
     if (tag == DW_TAG_array_type || tag == DW_TAG_pointer_type) {
+        // A `void *` has no DW_AT_type, and perf 6.1 then has no name: "(unknown_type)".
         auto inner = listing_type_name(&type);
-        Dwarf_Die pointee;
-        if (!inner && !unqualified_type_of(&type, &pointee))
-            inner = "void"; // e.g. `void *`: the pointer has no DW_AT_type
         return inner ? std::optional(*inner + "*") : std::nullopt;
     }
 

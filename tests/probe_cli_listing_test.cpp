@@ -1,0 +1,95 @@
+// The listings of `probekit probe` through the CLI on the fixtures of tests/data/cli: -V
+// with --range and --externs, and -F with a filter, against what perf 6.1 prints for the
+// same binary where perf is installed, and against the listings' own rules everywhere.
+#include "support/cli.hpp"
+
+#define BOOST_TEST_MODULE probe_cli_listing
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace probekit::test;
+
+namespace {
+
+std::string fixture(std::string const& name)
+{
+    return std::string(PROBEKIT_CLI_FIXTURE_DIR) + "/" + name;
+}
+
+/// `probekit probe ARGS`, and perf's answer where perf is here, each in a HOME of its own.
+struct both {
+    run_result ours;
+    std::optional<run_result> theirs;
+};
+
+both run_both(std::string const& args)
+{
+    scratch_dir home("probekit-listing");
+    both out{run_probekit(home.path, args), std::nullopt};
+    if (perf_usable()) {
+        scratch_dir perf_home("probekit-listing-perf");
+        out.theirs = run_perf(perf_home.path, args);
+    }
+    return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(probe_cli_listing)
+
+BOOST_AUTO_TEST_CASE(vars_with_range_mark_each_variable_and_say_where_it_is_valid)
+{
+    for (char const* binary : {"cli-O0", "cli-O2"}) {
+        for (char const* options : {"--range", "--range --externs"}) {
+            std::string const args =
+                "probe -x " + quote(fixture(binary)) + " -V step " + options;
+            BOOST_TEST_CONTEXT(args)
+            {
+                auto const r = run_both(args);
+                BOOST_TEST_REQUIRE(r.ours.status == 0, r.ours.err);
+                // e.g. "\t\t[VAL]\tint\tw\t@<step+[0-27]>"
+                std::size_t entries = 0;
+                for (auto const& line : lines_of(r.ours.out)) {
+                    if (!line.starts_with("\t\t"))
+                        continue;
+                    ++entries;
+                    bool const local = line.starts_with("\t\t[VAL]\t") ||
+                                       line.starts_with("\t\t[INV]\t");
+                    BOOST_TEST((local || line.starts_with("\t\t[EXT]\t")), line);
+                    if (local)
+                        BOOST_TEST(line.find("\t@<step+[") != std::string::npos, line);
+                }
+                BOOST_TEST(entries >= 2u);
+                if (r.theirs)
+                    BOOST_TEST(r.ours.out == r.theirs->out);
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(funcs_with_a_filter_list_code_and_data_symbols_only)
+{
+    auto const r = run_both("probe -x " + quote(fixture("cli-O0")) + " -F '[!_]*'");
+    BOOST_TEST_REQUIRE(r.ours.status == 0, r.ours.err);
+    auto const names = lines_of(r.ours.out);
+    auto const has = [&](std::string const& n) {
+        return std::find(names.begin(), names.end(), n) != names.end();
+    };
+    BOOST_TEST(has("step"));
+    BOOST_TEST(has("g_total"));
+    BOOST_TEST(!has("_end")); // a label in .bss
+    if (r.theirs) {
+        // perf also lists PLT slots (`printf@plt`), which probekit does not (L-021)
+        std::vector<std::string> theirs;
+        for (auto const& n : lines_of(r.theirs->out))
+            if (!n.ends_with("@plt"))
+                theirs.push_back(n);
+        BOOST_TEST(names == theirs, boost::test_tools::per_element());
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

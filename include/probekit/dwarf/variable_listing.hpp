@@ -12,6 +12,7 @@
 #pragma once
 
 #include <probekit/dwarf/arg_error.hpp>
+#include <probekit/dwarf/die_walk.hpp>
 #include <probekit/dwarf/location.hpp>
 #include <probekit/dwarf/type_info.hpp>
 #include <probekit/dwarf/variable_scope.hpp>

@@ -111,6 +111,15 @@ inline std::string identifier_from_cxx(std::string_view name)
 template <typename Put>
 void put_event_name(std::string_view function, Put&& put)
 {
+    // The common case, a plain C name (`area`, `__libc_malloc`): no copy, no second look.
+    if (function.find_first_of("\\:<>()~ ,&") == std::string_view::npos) {
+        if (!function.empty() && detail::naming::is_digit(function.front()))
+            put('_');
+        for (char c : function)
+            put(detail::naming::is_identifier_char(c) ? c : '_');
+        return;
+    }
+
     // Resolve the escapes first, in a bounded buffer: names are at most a few hundred
     // bytes, and a longer one only needs its length to be refused.
     char buffer[512];

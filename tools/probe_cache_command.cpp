@@ -65,6 +65,12 @@ int run_probe_cache(arguments args)
                 std::cerr << "probekit: error: '" << a << "' needs a filter\n";
                 return exit_bad_input;
             }
+        } else if (in.is('x', "exec", true, attached)) {
+            // perf 6.1 takes -x here and still lists or deletes in every cached binary
+            if (!in.value(attached)) {
+                std::cerr << "probekit: error: '" << a << "' needs a path\n";
+                return exit_bad_input;
+            }
         } else {
             std::cerr << "probekit: error: '" << a
                       << "' cannot be combined with --cache -l/-d\n";
@@ -79,7 +85,9 @@ int run_probe_cache(arguments args)
     std::string_view const filter_text = list ? list_filter.value_or("*") : *delete_filter;
     auto const filter = parse_strfilter(filter_text);
     if (!filter) {
-        std::cerr << "probekit: error: bad filter: " << filter.error().message << " (expected "
+        std::string_view const why = filter.error().message;
+        std::cerr << "probekit: error: bad filter: "
+                  << (why.empty() ? std::string_view("it ends too early") : why) << " (expected "
                   << filter.error().expected << ")\n  " << filter_text << '\n'
                   << std::string(filter.error().offset + 2, ' ') << "^\n";
         return exit_bad_input;

@@ -161,14 +161,14 @@ inline perf_probe_event to_owning(perf_probe_view const& view)
     return event;
 }
 
-/// The text an escaped string stands for: each `\c` becomes `c`.
+/// The text an escaped string stands for: each `\c` becomes `c`; a final lone `\` goes.
 inline std::string unescape(std::string_view text)
 {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\\' && i + 1 < text.size())
-            ++i;
+        if (text[i] == '\\' && ++i == text.size())
+            break; // a '\' that escapes nothing is dropped, as perf's strdup_esc drops it
         out.push_back(text[i]);
     }
     return out;

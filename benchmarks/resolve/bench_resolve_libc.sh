@@ -37,11 +37,15 @@ load_specs() {
 # probekit on all of $1 in one run: "<seconds> <KiB>" into $2.time, lines into $2.out.
 run_probekit() {
     load_specs "$1"
-    /usr/bin/time -f '%e %M' -o "$2.time" \
+    # an empty build-id directory, so that no cached answer can stand in for DWARF
+    local home
+    home=$(mktemp -d)
+    HOME=$home PERF_BUILDID_DIR=$home/.debug /usr/bin/time -f '%e %M' -o "$2.time" \
         "$probekit" probe -x "$target" "${specs[@]}" >"$2.out" 2>"$2.err" || {
         echo "probekit failed on $1 (see below)" >&2
         tail -5 "$2.err" >&2
     }
+    rm -rf "$home"
 }
 
 # perf on $1 in batches: summed seconds and largest peak into $2.time, lines into $2.out.

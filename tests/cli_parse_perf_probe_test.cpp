@@ -6,6 +6,8 @@
 
 #include "support/tsv.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -89,6 +91,22 @@ BOOST_AUTO_TEST_CASE(one_command_prints_its_canonical_form_and_exits_zero)
     BOOST_TEST(result.status == 0);
     BOOST_TEST_REQUIRE(result.lines.size() == 1u);
     BOOST_TEST(result.lines[0] == "probe_app:compute_L6=compute:6 total");
+}
+
+BOOST_AUTO_TEST_CASE(the_file_mode_refuses_a_line_with_a_nul_byte_and_goes_on)
+{
+    auto const path = std::filesystem::temp_directory_path() /
+                      ("probekit-nul-" + std::to_string(::getpid()) + ".txt");
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << std::string_view("main\0 x\narea w\n", 14);
+    }
+    auto const result = run_tool("parse perf-probe --file '" + path.string() + "'");
+    std::filesystem::remove(path);
+    BOOST_TEST(result.status == 1);
+    BOOST_TEST_REQUIRE(result.lines.size() == 2u);
+    BOOST_TEST(result.lines[0] == "error\t4\ta NUL byte in the line (expected text)");
+    BOOST_TEST(result.lines[1] == "ok\tarea w");
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_command_exits_one_with_the_error_on_stderr_only)

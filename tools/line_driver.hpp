@@ -91,6 +91,12 @@ int run_file(std::string const& path, Convert convert)
     std::string out;
     while (std::getline(in, line)) {
         out.clear();
+        // A NUL byte ends a command for perf (C strings) and would reach our output raw.
+        if (auto const nul = line.find('\0'); nul != std::string::npos) {
+            std::cout << "error\t" << nul << "\ta NUL byte in the line (expected text)\n";
+            status = exit_bad_input;
+            continue;
+        }
         if (auto const error = convert(line, out)) {
             std::cout << "error\t" << error->offset << '\t' << describe(*error) << '\n';
             status = exit_bad_input;

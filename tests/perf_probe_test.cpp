@@ -245,6 +245,22 @@ BOOST_AUTO_TEST_CASE(a_generated_name_over_63_characters_is_refused_at_parse_tim
     BOOST_TEST(event.error().offset == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_number_too_large_is_said_to_be_too_large)
+{
+    auto const line = probekit::parse_perf_probe("main:99999999999999999999");
+    BOOST_TEST_REQUIRE(!line.has_value());
+    BOOST_TEST(line.error().offset == 5u);
+    BOOST_TEST(line.error().message == "the line number is too large");
+    auto const offset = probekit::parse_perf_probe("main+99999999999999999999");
+    BOOST_TEST_REQUIRE(!offset.has_value());
+    BOOST_TEST(offset.error().message == "the offset is too large");
+    // a digit after a number that did parse is a bad character, as before: "09" is octal
+    auto const octal = probekit::parse_perf_probe("main:09");
+    BOOST_TEST_REQUIRE(!octal.has_value());
+    BOOST_TEST(octal.error().offset == 6u);
+    BOOST_TEST(probekit::parse_perf_probe("main:18446744073709551615").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(separators_inside_a_lazy_pattern_do_not_make_a_file_a_function)
 {
     // perf 6.1 reads "app.cpp;count_+=*" as a function named "app.cpp" (fault F14).

@@ -189,10 +189,12 @@ inline auto const suffix_end = token_end<";:+@%">;
 inline auto const line_suffix =
     x3::lit(':')[on_mark<&perf_probe_builder::mark_line>{}] >>
     number_or_zero[on_value<&perf_probe_builder::set_line>{}] >>
+    -(overflowed_number<':'> >> reject("a line number below 2^64", "the line number is too large")) >>
     must("line number", "there is a non-digit character in the line number")[suffix_end];
 inline auto const offset_suffix =
     x3::lit('+')[on_mark<&perf_probe_builder::mark_offset>{}] >>
     number_or_zero[on_value<&perf_probe_builder::set_offset>{}] >>
+    -(overflowed_number<'+'> >> reject("an offset below 2^64", "the offset is too large")) >>
     must("byte offset", "there is a non-digit character in the offset")[suffix_end];
 inline auto const file_suffix =
     x3::lit('@') >> x3::raw[scan<";:+@%", escapes>]

@@ -298,6 +298,25 @@ struct end_of_token_parser : x3::parser<end_of_token_parser<Chars>> {
     }
 };
 
+/// Succeeds, consuming nothing, where a decimal number right after `After` did not parse:
+/// digits directly after that separator mean the number overflowed (`:99999999999999999999`),
+/// where a digit after a parsed number (`:09`, octal) is an ordinary bad character.
+template <char After>
+struct overflowed_number_parser : x3::parser<overflowed_number_parser<After>> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Context, typename RContext, typename Attribute>
+    bool parse(char const*& first, char const* last, Context const&, RContext&,
+               Attribute&) const noexcept
+    {
+        return first != last && *first >= '0' && *first <= '9' && first[-1] == After;
+    }
+};
+
+template <char After>
+inline constexpr overflowed_number_parser<After> overflowed_number{};
+
 /// `token_end<>`: at the end or a blank; `token_end<";:">`: also before ';' or ':'.
 template <fixed_string Chars = "">
 inline constexpr end_of_token_parser<Chars> token_end{};

@@ -237,7 +237,8 @@ std::optional<std::vector<stored_line>> split_stored(std::vector<std::string> li
 /// notes (never DWARF, as in perf), an equal cached command, else DWARF.
 std::optional<planned_command> plan_command(perf_probe_event const& event,
                                             std::string const& module,
-                                            build_id_dir const& dir, dwarf_session& dwarf)
+                                            build_id_dir const& dir,
+                                            cached_commands const& cached, dwarf_session& dwarf)
 {
     planned_command plan;
     if (event.point.is_sdt) {
@@ -260,7 +261,7 @@ std::optional<planned_command> plan_command(perf_probe_event const& event,
     }
 
     std::string const spec = synthesize_perf_probe(event, default_group_for_target(module));
-    if (auto lines = find_cached_command(dir, module.c_str(), spec))
+    if (auto lines = cached.find(spec))
         if (auto stored = split_stored(std::move(*lines))) {
             plan.stored = std::move(*stored);
             return plan;
@@ -428,11 +429,12 @@ int add_or_define(probe_options const& o, bool define)
                 existing.push_back(ev.event);
     }
     dwarf_session dwarf(*module, define || o.force, existing);
+    cached_commands const cached(dir, module->c_str());
 
     // perf resolves every command before it names or writes any.
     std::vector<planned_command> plans;
     for (auto const& event : *events) {
-        auto plan = plan_command(event, *module, dir, dwarf);
+        auto plan = plan_command(event, *module, dir, cached, dwarf);
         if (!plan) {
             std::fputs("  Error: Failed to add events.\n", stderr);
             return exit_bad_input;

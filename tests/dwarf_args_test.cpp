@@ -226,7 +226,8 @@ BOOST_AUTO_TEST_CASE(member_operators_must_match_the_type)
 
 BOOST_AUTO_TEST_CASE(vars_expands_parameters_then_the_locals_in_scope)
 {
-    BOOST_TEST(at_o0("area $vars") == "p=-32(%bp):x64 w=-36(%bp):s32 a=-12(%bp):s32 b=-16(%bp):s32");
+    BOOST_TEST(at_o0("area $vars") ==
+               "p=-32(%bp):x64 w=-36(%bp):s32 a=-12(%bp):s32 b=-16(%bp):s32");
     // at the optimized entry the locals have no location yet: they are left out
     BOOST_TEST(at_o2("area $vars") == "p=%di:x64 w=%si:s32");
     BOOST_TEST(at_o2("area $params g_counter") == "p=%di:x64 w=%si:s32 g_counter=@g_counter+0:s32");

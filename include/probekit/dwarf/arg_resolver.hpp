@@ -237,7 +237,8 @@ inline std::optional<arg_error> resolve_variable(arg_context const& ctx, probe_a
     if (!die) {
         if (ctx.options.fill_missing)
             return mark_missing(ctx, arg, out);
-        return arg_error{error_kind::not_found, "Failed to find '" + arg.var + "' in this function."};
+        return arg_error{error_kind::not_found,
+                         "Failed to find '" + arg.var + "' in this function."};
     }
 
     char const* name = dwarf_diename(&*die);

@@ -121,8 +121,9 @@ inline std::optional<arg_error> choose_fetch_type(Dwarf_Die& holder, type_reques
 
     Dwarf_Die type;
     if (!real_type_of(&holder, &type))
-        return arg_error{error_kind::not_found, std::string("Failed to get a type information of ") +
-                                                    name_of(&holder) + "."};
+        return arg_error{error_kind::not_found,
+                         std::string("Failed to get a type information of ") + name_of(&holder) +
+                             "."};
 
     if (is_string) {
         int const tag = dwarf_tag(&type);
@@ -136,7 +137,8 @@ inline std::optional<arg_error> choose_fetch_type(Dwarf_Die& holder, type_reques
         if (tag == DW_TAG_pointer_type)
             arg.derefs.push_back({0, req.user});
         char const* name = dwarf_diename(&element);
-        if (!name || (std::string_view(name) != "char" && std::string_view(name) != "unsigned char"))
+        std::string_view const element_name = name ? name : "";
+        if (element_name != "char" && element_name != "unsigned char")
             return arg_error{error_kind::invalid, std::string("Failed to cast into string: ") +
                                                       name_of(&holder) +
                                                       " is not (unsigned) char *."};
@@ -154,7 +156,8 @@ inline std::optional<arg_error> choose_fetch_type(Dwarf_Die& holder, type_reques
         return std::nullopt; // arrays, void: the kernel's default type
     int bits = bytes * 8;
     if (bits > 64) {
-        notes.push_back(std::string(name_of(&type)) + " exceeds max-bitwidth. Cut down to 64 bits.");
+        notes.push_back(std::string(name_of(&type)) +
+                        " exceeds max-bitwidth. Cut down to 64 bits.");
         bits = 64;
     }
     arg.type = letter + std::to_string(bits);

@@ -299,6 +299,17 @@ struct libdw_resolver::search {
         return fail(error_kind::not_found, "the line shares its address with another line");
     }
 
+    // The address `addr` of a line, in the scope perf picks for it.
+    int add_in_best_scope()
+    {
+        Dwarf_Die scope;
+        if (!best_scope(&scope)) {
+            diag().push_back("Failed to find scope of probe point.");
+            return fail(error_kind::not_found, "no scope at the line's address");
+        }
+        return add(&scope);
+    }
+
     int probe_line(Dwarf_Die* root)
     {
         int rc = 0;
@@ -308,13 +319,7 @@ struct libdw_resolver::search {
             addr = a;
             if ((rc = check_line_owns_address(f, line)) < 0)
                 return true;
-            Dwarf_Die scope;
-            if (!best_scope(&scope)) {
-                diag().push_back("Failed to find scope of probe point.");
-                rc = fail(error_kind::not_found, "no scope at the line's address");
-                return true;
-            }
-            rc = add(&scope);
+            rc = add_in_best_scope();
             return rc < 0;
         });
         return rc;
@@ -353,13 +358,7 @@ struct libdw_resolver::search {
                 return false;
             addr = a;
             lno = line;
-            Dwarf_Die scope;
-            if (!best_scope(&scope)) {
-                diag().push_back("Failed to find scope of probe point.");
-                rc = fail(error_kind::not_found, "no scope at the line's address");
-                return true;
-            }
-            rc = add(&scope);
+            rc = add_in_best_scope();
             return rc < 0;
         });
         return rc;

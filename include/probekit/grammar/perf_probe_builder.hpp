@@ -223,7 +223,8 @@ public:
     bool set_file_suffix(std::string_view text, char const* where) noexcept
     {
         if (point_.has_file)
-            return fail(where - 1, "one source file", "a probe point takes one source file (SRC@SRC is not allowed)",
+            return fail(where - 1, "one source file",
+                        "a probe point takes one source file (SRC@SRC is not allowed)",
                         error_kind::conflict);
         point_.file = text;
         point_.has_file = true;
@@ -476,7 +477,8 @@ public:
         range_.has_end = true;
         end_at_ = where;
         if (count == 0) // perf's end would fall before the start
-            return fail(where, "a count of at least 1", "the start line must not be after the end line");
+            return fail(where, "a count of at least 1",
+                        "the start line must not be after the end line");
         range_.end = range_.start + count - 1;
         return true;
     }

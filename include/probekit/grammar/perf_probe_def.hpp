@@ -116,7 +116,8 @@ inline auto const sdt_point_def =
       ':') >>
     sdt_text[on_text<&perf_probe_builder::set_event>{}] >>
     -('@' >> x3::raw[scan<"">][on_text<&perf_probe_builder::set_sdt_target>{}]) >>
-    must("'@' or the end of the SDT name", "an SDT reference is %[GROUP:]EVENT[@TARGET]")[token_end<>];
+    must("'@' or the end of the SDT name",
+         "an SDT reference is %[GROUP:]EVENT[@TARGET]")[token_end<>];
 
 /// perf's test: `%...`, or `sdt_...` with a ':' and no '=' in the point.
 inline auto const sdt_ahead =
@@ -189,7 +190,8 @@ inline auto const suffix_end = token_end<";:+@%">;
 inline auto const line_suffix =
     x3::lit(':')[on_mark<&perf_probe_builder::mark_line>{}] >>
     number_or_zero[on_value<&perf_probe_builder::set_line>{}] >>
-    -(overflowed_number<':'> >> reject("a line number below 2^64", "the line number is too large")) >>
+    -(overflowed_number<':'> >>
+      reject("a line number below 2^64", "the line number is too large")) >>
     must("line number", "there is a non-digit character in the line number")[suffix_end];
 inline auto const offset_suffix =
     x3::lit('+')[on_mark<&perf_probe_builder::mark_offset>{}] >>
@@ -213,8 +215,9 @@ inline auto const lazy_suffix =
 
 inline auto const normal_point =
     point_shape >> -event_prefix_def >> head_def >> suffixes >> -lazy_suffix;
-inline auto const point_def = (sdt_ahead >> sdt_point_def) |
-                              (normal_point >> x3::eps[on_mark<&perf_probe_builder::finish_point>{}]);
+inline auto const point_def =
+    (sdt_ahead >> sdt_point_def) |
+    (normal_point >> x3::eps[on_mark<&perf_probe_builder::finish_point>{}]);
 
 // --- arguments -----------------------------------------------------------------------------
 
@@ -235,7 +238,8 @@ inline auto const index_field =
 inline auto const member_field =
     (word<"->"> >> field_name[on_text<&perf_probe_builder::add_arrow_field>{}]) |
     (x3::lit('.') >> field_name[on_text<&perf_probe_builder::add_dot_field>{}]) |
-    (&x3::lit('-') >> reject("'->', '.' or '['", "argument parse error: a lone '-' in a field chain"));
+    (&x3::lit('-') >>
+     reject("'->', '.' or '['", "argument parse error: a lone '-' in a field chain"));
 /// perf splits a value at its first `-.[` when it starts like a C name; the field chain
 /// then starts at the stop. Otherwise, and for `$retval` or `%di`, the value runs to the
 /// first ':'. A C name stopped by anything but `-.[` stopped where ':' would stop it too,
@@ -251,14 +255,15 @@ inline auto const arg_def =
     x3::eps[on_mark<&perf_probe_builder::start_arg>{}] >> -arg_name >>
     value >> -arg_type >>
     -user_access[on_mark<&perf_probe_builder::set_user_access>{}] >>
-    must("'->', '.', '[', ':TYPE' or the end of the argument", "unexpected text in the argument")[token_end<>] >>
+    must("'->', '.', '[', ':TYPE' or the end of the argument",
+         "unexpected text in the argument")[token_end<>] >>
     x3::eps[on_mark<&perf_probe_builder::finish_arg>{}];
 
 // --- the command ---------------------------------------------------------------------------
 inline auto const command_def =
     *blank >> must("probe point", "the command is empty")[!token_end<>] >> point_def >>
-    must("blank between arguments", "unexpected text after the probe point")[token_end<>] >> *(+blank >> (x3::eoi | arg_def)) >>
-    x3::eoi;
+    must("blank between arguments", "unexpected text after the probe point")[token_end<>] >>
+    *(+blank >> (x3::eoi | arg_def)) >> x3::eoi;
 
 /// The entry rules. A rule is a small handle to its definition, so handing one to
 /// `x3::with` copies a few bytes, where copying the definition would copy the whole grammar
@@ -272,14 +277,22 @@ BOOST_SPIRIT_DEFINE(command)
 inline auto const range_name = x3::raw[+(x3::char_ - blank - ':' - '@')];
 inline auto const range_bounds =
     // perf refuses "func:" (no start line), unlike the probe point "func:" (line 0)
-    x3::lit(':') >> must("start line", "'start line' is not a valid number")[number][on_value<&line_range_builder::set_start>{}] >>
-    -((x3::lit('+') >> must("line count", "'+' must be followed by a line count")[number][on_value<&line_range_builder::set_count>{}]) |
-      (x3::lit('-') >> must("end line", "'-' must be followed by an end line")[number][on_value<&line_range_builder::set_end>{}])) >>
-    must("'+COUNT', '-END' or the end of the range", "unexpected text after the line range")[x3::eoi];
+    x3::lit(':') >>
+    must("start line", "'start line' is not a valid number")
+        [number[on_value<&line_range_builder::set_start>{}]] >>
+    -((x3::lit('+') >> must("line count", "'+' must be followed by a line count")
+                           [number[on_value<&line_range_builder::set_count>{}]]) |
+      (x3::lit('-') >> must("end line", "'-' must be followed by an end line")
+                           [number[on_value<&line_range_builder::set_end>{}]])) >>
+    must("'+COUNT', '-END' or the end of the range",
+         "unexpected text after the line range")[x3::eoi];
 inline auto const line_range_def =
-    must("function or file name", "the line range is empty")[range_name[on_text<&line_range_builder::set_name>{}]] >>
-    -(x3::lit('@') >> must("source file", "'@' must be followed by a source file")[range_name[on_text<&line_range_builder::set_file>{}]]) >>
-    -range_bounds >> must("':START' or the end of the range", "unexpected text in the line range")[x3::eoi] >>
+    must("function or file name", "the line range is empty")
+        [range_name[on_text<&line_range_builder::set_name>{}]] >>
+    -(x3::lit('@') >> must("source file", "'@' must be followed by a source file")
+                          [range_name[on_text<&line_range_builder::set_file>{}]]) >>
+    -range_bounds >>
+    must("':START' or the end of the range", "unexpected text in the line range")[x3::eoi] >>
     x3::eps[on_mark<&line_range_builder::finish>{}];
 
 struct line_range_class;

@@ -171,11 +171,7 @@ struct planned_command {
 /// or SDT probe is defined without reading debuginfo (the point of the cache).
 class dwarf_session {
 public:
-    dwarf_session(std::string module, bool allow_suffix, std::vector<std::string> existing)
-        : module_(std::move(module)), allow_suffix_(allow_suffix),
-          existing_(std::move(existing))
-    {
-    }
+    explicit dwarf_session(std::string module) : module_(std::move(module)) {}
 
     /// nullptr (after perf's message) when the binary's debuginfo cannot be opened.
     probe_session<dwarf::libdw_resolver>* get()
@@ -192,8 +188,6 @@ public:
         hook_.emplace(*info_, true); // plan_command calls complete()
         resolver_->set_arg_hook(*hook_);
         session_.emplace(*resolver_, default_group_for_target(module_));
-        session_->naming().allow_suffix = allow_suffix_;
-        session_->naming().existing = existing_;
         return &*session_;
     }
 
@@ -207,8 +201,6 @@ public:
 
 private:
     std::string module_;
-    bool allow_suffix_;
-    std::vector<std::string> existing_;
     std::optional<dwarf::debuginfo> info_;
     std::optional<dwarf::libdw_resolver> resolver_;
     std::optional<dwarf::libdw_arg_hook> hook_;
@@ -374,7 +366,6 @@ bool emit_planned(emitter& out, planned_command& plan, perf_probe_event const& e
     }
     for (auto const& loc : plan.found->locations) {
         session->clear_diagnostics();
-        session->naming() = out.naming();
         auto d = session->name(event, loc, plan.found->module);
         if (!d) {
             print_diagnostics(session->diagnostics());
@@ -428,7 +419,7 @@ int add_or_define(probe_options const& o, bool define)
             for (auto const& ev : *current)
                 existing.push_back(ev.event);
     }
-    dwarf_session dwarf(*module, define || o.force, existing);
+    dwarf_session dwarf(*module);
     cached_commands const cached(dir, module->c_str());
 
     // perf resolves every command before it names or writes any.
@@ -445,7 +436,9 @@ int add_or_define(probe_options const& o, bool define)
     if (o.verbose && session)
         print_diagnostics(session->diagnostics());
 
-    emitter out(o, define, existing);
+    emitter out(o, define, std::move(existing));
+    if (session)
+        session->naming() = out.naming(); // one naming policy for DWARF and stored lines
     std::vector<emitted_command> emitted(events->size());
     for (std::size_t i = 0; i < events->size(); ++i)
         if (!emit_planned(out, plans[i], (*events)[i], i, session, emitted[i])) {

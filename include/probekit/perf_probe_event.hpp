@@ -105,6 +105,11 @@ struct basic_probe_point {
 /// A whole perf-probe command.
 template <typename Strings>
 struct basic_perf_probe_event {
+    // Written out, so a value-initialized event (a parse's result) is built member by member
+    // from the initializers above; the implicit constructor would zero the whole object first
+    // as one block, which compilers clear with `rep stos`: a tenth of a short command's parse.
+    basic_perf_probe_event() noexcept {}
+
     basic_probe_point<Strings> point;
     typename Strings::template sequence<basic_probe_arg<Strings>> args;
 

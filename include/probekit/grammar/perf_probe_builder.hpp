@@ -55,7 +55,8 @@ constexpr std::array<std::uint8_t, 256> point_byte_classes = [] {
 
 /// One pass over the point token (up to the first blank), e.g. "grp:ev=app.c:19".
 /// `floor` is the start of the text, for `find_stop`.
-inline point_shape read_point_shape(char const* it, char const* last, char const* floor) noexcept
+[[gnu::always_inline]] inline point_shape read_point_shape(char const* it, char const* last,
+                                                        char const* floor) noexcept
 {
     using namespace detail;
     point_shape shape;

@@ -93,7 +93,7 @@ constexpr stop_table make_char_table(std::string_view chars) noexcept
 namespace detail {
 
 template <fixed_string Chars, std::size_t... I>
-__m128i equal_to_any([[maybe_unused]] __m128i v, std::index_sequence<I...>) noexcept
+[[gnu::always_inline]] inline __m128i equal_to_any([[maybe_unused]] __m128i v, std::index_sequence<I...>) noexcept
 {
     __m128i hits = _mm_setzero_si128();
     ((hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_set1_epi8(Chars.chars[I])))), ...);
@@ -102,7 +102,7 @@ __m128i equal_to_any([[maybe_unused]] __m128i v, std::index_sequence<I...>) noex
 
 /// Bit i is set if `p[i]` is a blank or one of `Chars`.
 template <fixed_string Chars>
-unsigned stop_mask(char const* p) noexcept
+[[gnu::always_inline]] inline unsigned stop_mask(char const* p) noexcept
 {
     __m128i const v = _mm_loadu_si128(reinterpret_cast<__m128i const*>(p));
     // a blank is ' ' or '\t'..'\r' (9..13), the bytes for which (v - 9) less 4 saturates to 0
@@ -124,7 +124,7 @@ unsigned stop_mask(char const* p) noexcept
 /// the readable text starts: a tail shorter than 16 bytes is read as the 16 bytes that end
 /// at `last`, so nothing outside the text is ever read.
 template <fixed_string Chars>
-char const* find_stop(char const* it, char const* last, char const* floor) noexcept
+[[gnu::always_inline]] inline char const* find_stop(char const* it, char const* last, char const* floor) noexcept
 {
 #if defined(__SSE2__)
     constexpr std::size_t width = 16;

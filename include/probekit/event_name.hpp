@@ -10,6 +10,7 @@
 // defines always agree. Nothing here allocates except `identifier_from_cxx`.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -25,6 +26,30 @@ inline constexpr bool is_identifier_char(char c) noexcept
 }
 
 inline constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+/// A set of bytes as a table, tested with one load per byte: names are short, and
+/// `find_first_of` calls memchr over the set once for every byte of the name.
+class byte_set {
+public:
+    constexpr explicit byte_set(std::string_view members) noexcept
+    {
+        for (char const c : members)
+            in_[static_cast<unsigned char>(c)] = true;
+    }
+    constexpr bool any_in(std::string_view text) const noexcept
+    {
+        for (char const c : text)
+            if (in_[static_cast<unsigned char>(c)])
+                return true;
+        return false;
+    }
+
+private:
+    std::array<bool, 256> in_{};
+};
+
+inline constexpr byte_set cxx_punctuation(":<>()~ ,&");
+inline constexpr byte_set cxx_punctuation_or_escape("\\:<>()~ ,&");
 
 /// Feeds characters to `put`, keeping the rules that span characters: a run of other
 /// characters becomes one '_' between identifier characters (none at either end), and a
@@ -64,7 +89,7 @@ private:
 /// Does `name` hold C++ punctuation (scopes, templates, operators, destructors)?
 inline constexpr bool has_cxx_punctuation(std::string_view name) noexcept
 {
-    return name.find_first_of(":<>()~ ,&") != std::string_view::npos;
+    return detail::naming::cxx_punctuation.any_in(name);
 }
 
 /// Calls `put(char)` for each character of the identifier made from the C++ name `name`
@@ -112,7 +137,7 @@ template <typename Put>
 void put_event_name(std::string_view function, Put&& put)
 {
     // The common case, a plain C name (`area`, `__libc_malloc`): no copy, no second look.
-    if (function.find_first_of("\\:<>()~ ,&") == std::string_view::npos) {
+    if (!detail::naming::cxx_punctuation_or_escape.any_in(function)) {
         if (!function.empty() && detail::naming::is_digit(function.front()))
             put('_');
         for (char c : function)

@@ -19,6 +19,7 @@
 #include <probekit/line_range.hpp>
 #include <probekit/perf_probe_event.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -156,10 +157,9 @@ public:
 
     char* position() const noexcept { return cursor_; }
     void put(char c) noexcept { *cursor_++ = c; }
-    void put(std::string_view text) noexcept
+    [[gnu::always_inline]] void put(std::string_view text) noexcept
     {
-        if (!text.empty()) // an empty view may have no data to copy from
-            std::memcpy(cursor_, text.data(), text.size());
+        copy_short(text.data(), text.size());
         cursor_ += text.size();
     }
     void put_number(std::uint64_t value) noexcept
@@ -170,6 +170,24 @@ public:
     static constexpr std::size_t max_digits = 20; // of a std::uint64_t
 
 private:
+    /// Names are mostly under 16 bytes, where a call to memcpy costs more than the copy: two
+    /// overlapping fixed-size copies cover any size from N to 2N without a loop.
+    [[gnu::always_inline]] void copy_short(char const* from, std::size_t size) noexcept
+    {
+        if (size >= 8 && size <= 16) {
+            std::memcpy(cursor_, from, 8);
+            std::memcpy(cursor_ + size - 8, from + size - 8, 8);
+        } else if (size >= 4 && size < 8) {
+            std::memcpy(cursor_, from, 4);
+            std::memcpy(cursor_ + size - 4, from + size - 4, 4);
+        } else if (size > 16) {
+            std::memcpy(cursor_, from, size);
+        } else {
+            for (std::size_t i = 0; i < size; ++i) // an empty view may have no data at all
+                cursor_[i] = from[i];
+        }
+    }
+
     char* cursor_;
 };
 
@@ -218,11 +236,12 @@ inline std::string_view shortened_file(std::string_view file)
 template <typename Strings>
 bool reads_as_file(basic_probe_point<Strings> const& p)
 {
-    if (p.offset || p.retprobe || p.has_file || p.is_address)
+    if (!(p.line || p.has_lazy) || p.offset || p.retprobe || p.has_file || p.is_address)
         return false;
     std::string_view const function = p.function;
-    // Most functions have no '.' at all, which one memchr finds out.
-    if (function.find('.') == std::string_view::npos)
+    // Most functions have no '.' at all, which one quick pass finds out (names are short:
+    // a loop beats the call to memchr that `find` makes).
+    if (std::ranges::find(function, '.') == function.end())
         return false;
     bool dot = false;
     for (std::size_t i = 0; i < function.size(); ++i) {
@@ -234,7 +253,7 @@ bool reads_as_file(basic_probe_point<Strings> const& p)
         else
             dot = dot || c == '.';
     }
-    return dot && (p.line || p.has_lazy);
+    return dot;
 }
 
 template <typename Writer, typename Strings>
@@ -372,11 +391,20 @@ template <typename Strings>
 void synthesize_perf_probe(basic_perf_probe_event<Strings> const& event, std::string& out,
                            std::string_view default_group = "probe")
 {
-    // The string is grown once, and cut back to what was written. Room for the bound is
-    // taken only if it is there already; else the exact size is measured first, so `out`
-    // grows exactly when the text does not fit.
-    std::size_t const start = out.size();
     std::size_t room = detail::size_bound(event, default_group);
+    // Most commands are short: written on the stack, they reach `out` in one append, where
+    // making room in `out` first would fill that room with zeros only to overwrite it.
+    if (constexpr std::size_t stack_room = 512; room <= stack_room) {
+        char buffer[stack_room];
+        detail::cursor_writer writer(buffer);
+        detail::put_event(writer, event, default_group);
+        out.append(buffer, static_cast<std::size_t>(writer.position() - buffer));
+        return;
+    }
+    // A long one is written in place. Room for the bound is taken only if it is there
+    // already; else the exact size is measured first, so `out` grows exactly when the text
+    // does not fit.
+    std::size_t const start = out.size();
     if (out.capacity() - start < room) {
         detail::size_counter counter;
         detail::put_event(counter, event, default_group);

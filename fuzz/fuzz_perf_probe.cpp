@@ -1,7 +1,9 @@
 // libFuzzer target for the perf-probe parser. The oracle is the round trip: whatever
 // parses must synthesize to text that parses to the same event (names filled in as perf
-// fills them), and synthesizing that again must give the same text. Line ranges likewise.
+// fills them), and synthesizing that again must give the same text. A command kept in a
+// `perf_probe_list` must view back as it parsed. Line ranges likewise.
 #include <probekit/perf_probe.hpp>
+#include <probekit/perf_probe_list.hpp>
 
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +18,16 @@ void check(bool condition)
         std::abort();
 }
 
+void keep_in_list(std::string_view text, probekit::perf_probe_view const& parsed)
+{
+    static probekit::perf_probe_list list;
+    static probekit::perf_probe_storage storage;
+    if (list.size() == 1000) // the list grows with every input otherwise
+        list.clear();
+    auto const kept = list.add(text);
+    check(kept.has_value() && list.view(*kept, storage) == parsed);
+}
+
 void round_trip_command(std::string_view text)
 {
     static probekit::perf_probe_storage storage;
@@ -24,6 +36,7 @@ void round_trip_command(std::string_view text)
         check(view.error().offset <= text.size());
         return;
     }
+    keep_in_list(text, *view);
     auto first = probekit::to_owning(*view);
     auto const canonical = probekit::synthesize_perf_probe(first, "probe_fuzz");
     auto second = probekit::parse_perf_probe(canonical);

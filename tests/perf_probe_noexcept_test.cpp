@@ -1,7 +1,9 @@
 // The parse and synthesize headers in a -fno-exceptions -fno-rtti build, over the same
-// corpus: the error positions must match the normal build's (both are recorded without
-// exceptions). A plain main(), since Boost.Test itself needs exceptions.
+// corpus, each command also kept in a perf_probe_list: the error positions must match the
+// normal build's (both are recorded without exceptions). A plain main(), since Boost.Test
+// itself needs exceptions.
 #include <probekit/perf_probe.hpp>
+#include <probekit/perf_probe_list.hpp>
 
 #include "support/tsv.hpp"
 
@@ -26,6 +28,7 @@ int main()
     int failures = 0;
     std::size_t checked = 0;
     static probekit::perf_probe_storage storage;
+    probekit::perf_probe_list list;
 
     for (auto const& row : probekit::test::read_tsv(
              probekit::test::corpus_path("perf-probe-valid.tsv"))) {
@@ -43,6 +46,14 @@ int main()
         }
         std::string canonical;
         probekit::synthesize_perf_probe(*event, canonical, "probe_app");
+        static probekit::perf_probe_storage list_storage;
+        auto const kept = list.add(command);
+        if (!kept || probekit::synthesize_perf_probe(list.view(*kept, list_storage),
+                                                     "probe_app") != canonical) {
+            std::printf("FAIL line %zu: '%s' is not kept as it parsed\n", row.line,
+                        row["command"].c_str());
+            ++failures;
+        }
         auto const again = probekit::parse_perf_probe(canonical);
         if (!again || probekit::synthesize_perf_probe(*again, "probe_app") != canonical) {
             std::printf("FAIL line %zu: '%s' does not round-trip\n", row.line,

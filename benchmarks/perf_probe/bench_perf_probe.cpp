@@ -1,6 +1,7 @@
 // Parse and synthesize perf-probe commands: the real glibc corpus and 1M generated lines,
 // beside the memchr and byte-loop baselines over the same bytes.
 #include <probekit/perf_probe.hpp>
+#include <probekit/perf_probe_list.hpp>
 
 #include "../support/corpus.hpp"
 #include "../support/counting_new.hpp"
@@ -50,24 +51,57 @@ void parse_owning(benchmark::State& state, corpus const& c)
     probekit::bench::report(state, c, probekit::bench::allocations.load() - before);
 }
 
-void synthesize(benchmark::State& state, corpus const& c)
+/// Parses every line and keeps it in one `perf_probe_list` (compare parse_owning, which
+/// keeps each in a `perf_probe_event` and drops it).
+void parse_into_list(benchmark::State& state, corpus const& c)
 {
-    // Parsed once, outside the timing; synthesis writes into one reused string.
-    std::vector<probekit::perf_probe_event> events;
-    events.reserve(c.lines.size());
-    for (auto const line : c.lines)
-        events.push_back(*probekit::parse_perf_probe(line));
+    auto const before = probekit::bench::allocations.load();
+    for (auto _ : state) {
+        probekit::perf_probe_list list;
+        list.reserve(c.lines.size());
+        for (auto const line : c.lines)
+            benchmark::DoNotOptimize(list.add(line));
+    }
+    probekit::bench::report(state, c, probekit::bench::allocations.load() - before);
+}
+
+/// Writes each event into one reused string; `event_at(i)` gives the i-th parsed event.
+template <typename EventAt>
+void synthesize_each(benchmark::State& state, corpus const& c, EventAt const& event_at)
+{
     std::string out;
     out.reserve(4096);
     auto const before = probekit::bench::allocations.load();
     for (auto _ : state) {
-        for (auto const& event : events) {
+        for (std::size_t i = 0; i < c.lines.size(); ++i) {
             out.clear();
-            probekit::synthesize_perf_probe(event, out, "probe_libc");
+            probekit::synthesize_perf_probe(event_at(i), out, "probe_libc");
             benchmark::DoNotOptimize(out.data());
         }
     }
     probekit::bench::report(state, c, probekit::bench::allocations.load() - before);
+}
+
+/// Synthesis of commands kept in a `perf_probe_list`, parsed outside the timing; each is
+/// viewed back into one reused storage, as a parse would give it.
+void synthesize(benchmark::State& state, corpus const& c)
+{
+    probekit::perf_probe_list list;
+    list.reserve(c.lines.size());
+    for (auto const line : c.lines)
+        (void)list.add(line);
+    static probekit::perf_probe_storage storage;
+    synthesize_each(state, c, [&](std::size_t i) { return list.view(i, storage); });
+}
+
+/// The same from a vector of owning events, which spreads each command over the heap.
+void synthesize_owning(benchmark::State& state, corpus const& c)
+{
+    std::vector<probekit::perf_probe_event> events;
+    events.reserve(c.lines.size());
+    for (auto const line : c.lines)
+        events.push_back(*probekit::parse_perf_probe(line));
+    synthesize_each(state, c, [&](std::size_t i) -> auto const& { return events[i]; });
 }
 
 void register_all(char const* name, corpus const& (*get)())
@@ -81,7 +115,9 @@ void register_all(char const* name, corpus const& (*get)())
     add("baseline_byte_loop", probekit::bench::classify_bytes);
     add("parse_view", parse_view);
     add("parse_owning", parse_owning);
+    add("parse_into_list", parse_into_list);
     add("synthesize", synthesize);
+    add("synthesize_owning", synthesize_owning);
 }
 
 } // namespace

@@ -170,17 +170,20 @@ public:
     static constexpr std::size_t max_digits = 20; // of a std::uint64_t
 
 private:
-    /// Names are mostly under 16 bytes, where a call to memcpy costs more than the copy: two
+    /// Names are mostly under 32 bytes, where a call to memcpy costs more than the copy: two
     /// overlapping fixed-size copies cover any size from N to 2N without a loop.
     [[gnu::always_inline]] void copy_short(char const* from, std::size_t size) noexcept
     {
-        if (size >= 8 && size <= 16) {
+        if (size > 16 && size <= 32) {
+            std::memcpy(cursor_, from, 16);
+            std::memcpy(cursor_ + size - 16, from + size - 16, 16);
+        } else if (size >= 8 && size <= 16) {
             std::memcpy(cursor_, from, 8);
             std::memcpy(cursor_ + size - 8, from + size - 8, 8);
         } else if (size >= 4 && size < 8) {
             std::memcpy(cursor_, from, 4);
             std::memcpy(cursor_ + size - 4, from + size - 4, 4);
-        } else if (size > 16) {
+        } else if (size > 32) {
             std::memcpy(cursor_, from, size);
         } else {
             for (std::size_t i = 0; i < size; ++i) // an empty view may have no data at all

@@ -130,6 +130,10 @@ public:
     perf_probe_view view(std::size_t i, perf_probe_storage& storage) const noexcept
     {
         assert(i < records_.size());
+        // A pass mostly goes front to back: the record a few ahead is asked for early, so it
+        // is at hand when its turn comes.
+        if (i + prefetch_distance < records_.size())
+            __builtin_prefetch(records_[i + prefetch_distance]);
         return unpack(records_[i], storage);
     }
 
@@ -156,8 +160,9 @@ public:
 private:
     // Record: u16 text size, the text, u16 point flags, u16 argument count, the six point
     // strings as (u16 offset, u16 size), the numbers present as u64;
-    // then per argument: u8 flags, u16 field count, its strings, and per field u8 access,
-    // the name, and for `[N]` the index as i64.
+    // then per argument: u8 flags, u16 field count, its three strings, and per field: u8
+    // access, the name, and for `[N]` the index as i64.
+    static constexpr std::size_t prefetch_distance = 16;
     static_assert(PROBEKIT_MAX_PROBE_ARGS <= 0xffff && PROBEKIT_MAX_PROBE_FIELDS <= 0xffff);
 
     enum point_flag : std::uint16_t {
@@ -177,9 +182,6 @@ private:
         has_name = 1 << 0,
         has_type = 1 << 1,
         user_access = 1 << 2,
-        name_present = 1 << 3,
-        var_present = 1 << 4,
-        type_present = 1 << 5,
     };
 
     static void put_piece(detail::record_writer& out, std::string_view s, char const* text)
@@ -248,14 +250,11 @@ inline void perf_probe_list::pack_arg(detail::record_writer& out, probe_arg_view
     flag(a.has_name, has_name);
     flag(a.has_type, has_type);
     flag(a.user_access, user_access);
-    flag(!a.name.empty(), name_present);
-    flag(!a.var.empty(), var_present);
-    flag(!a.type.empty(), type_present);
     out.put(flags);
     out.put(static_cast<std::uint16_t>(a.fields.size()));
+    // All three, so reading them back takes no branch a mix of arguments would mispredict.
     for (auto const s : {a.name, a.var, a.type})
-        if (!s.empty())
-            put_piece(out, s, text);
+        put_piece(out, s, text);
     for (auto const& f : a.fields) {
         out.put(static_cast<std::uint8_t>(f.access));
         put_piece(out, f.name, text);
@@ -301,9 +300,9 @@ inline perf_probe_view perf_probe_list::unpack(std::byte const* record,
         arg.has_name = arg_flags & has_name;
         arg.has_type = arg_flags & has_type;
         arg.user_access = arg_flags & user_access;
-        arg.name = arg_flags & name_present ? get_piece(in, text) : std::string_view{};
-        arg.var = arg_flags & var_present ? get_piece(in, text) : std::string_view{};
-        arg.type = arg_flags & type_present ? get_piece(in, text) : std::string_view{};
+        arg.name = get_piece(in, text);
+        arg.var = get_piece(in, text);
+        arg.type = get_piece(in, text);
         for (std::size_t f = 0; f < field_count; ++f) {
             auto const access = static_cast<field_access>(in.get<std::uint8_t>());
             auto const name = get_piece(in, text);

@@ -237,6 +237,17 @@ BOOST_AUTO_TEST_CASE(names_made_from_cxx_functions_are_valid_identifiers)
                "probe:ns_Counter_bump_L3=ns::Counter::bump:3");
 }
 
+BOOST_AUTO_TEST_CASE(a_name_made_from_an_escaped_leading_digit_gets_a_leading_underscore)
+{
+    // Found by fuzz_perf_probe: the escape hid the first character from the digit rule, so
+    // the name `0ab_L4` was written, which the parser itself refuses when it reads it back.
+    auto const event = probekit::parse_perf_probe("\\0ab:4");
+    BOOST_TEST_REQUIRE(event.has_value());
+    auto const canonical = probekit::synthesize_perf_probe(*event);
+    BOOST_TEST(canonical == "probe:_0ab_L4=\\0ab:4");
+    BOOST_TEST(probekit::parse_perf_probe(canonical).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(a_generated_name_over_63_characters_is_refused_at_parse_time)
 {
     std::string const function(62, 'f');

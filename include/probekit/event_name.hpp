@@ -166,10 +166,11 @@ void put_event_name(std::string_view function, Put&& put)
         return;
     }
     for (std::size_t i = 0; i < function.size(); ++i) {
+        bool const first = i == 0; // an escaped first character is first too (`\0ab`)
         char c = function[i];
         if (c == '\\' && i + 1 < function.size())
             c = function[++i];
-        if (i == 0 && detail::naming::is_digit(c))
+        if (first && detail::naming::is_digit(c))
             put('_');
         put(detail::naming::is_identifier_char(c) ? c : '_');
     }

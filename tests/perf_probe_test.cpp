@@ -303,6 +303,18 @@ BOOST_AUTO_TEST_CASE(a_dotted_function_keeps_a_zero_offset_so_it_does_not_read_a
     BOOST_TEST(!again->point.has_file);
 }
 
+BOOST_AUTO_TEST_CASE(a_dotted_function_with_a_scope_keeps_its_zero_offset_without_a_line)
+{
+    // `a.c::f` alone would read as the file a.c at line `:f`: the '+0' must stay even
+    // though the point has no line or pattern (fuzz_perf_probe caught a speed-up that
+    // dropped it).
+    auto const event = probekit::parse_perf_probe("a.c::f+0");
+    BOOST_TEST_REQUIRE(event.has_value());
+    auto const canonical = probekit::synthesize_perf_probe(*event);
+    BOOST_TEST(canonical == "a.c::f+0");
+    BOOST_TEST(probekit::parse_perf_probe(canonical).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(sdt_references_take_a_group_an_event_and_a_target)
 {
     auto const event = probekit::parse_perf_probe("%sdt_myprov:myev@/opt/app/bin/app");

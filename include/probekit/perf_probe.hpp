@@ -239,7 +239,7 @@ inline std::string_view shortened_file(std::string_view file)
 template <typename Strings>
 bool reads_as_file(basic_probe_point<Strings> const& p)
 {
-    if (!(p.line || p.has_lazy) || p.offset || p.retprobe || p.has_file || p.is_address)
+    if (p.offset || p.retprobe || p.has_file || p.is_address)
         return false;
     std::string_view const function = p.function;
     // Most functions have no '.' at all, which one quick pass finds out (names are short:
@@ -256,7 +256,7 @@ bool reads_as_file(basic_probe_point<Strings> const& p)
         else
             dot = dot || c == '.';
     }
-    return dot;
+    return dot && (p.line || p.has_lazy);
 }
 
 template <typename Writer, typename Strings>

@@ -303,6 +303,21 @@ BOOST_AUTO_TEST_CASE(a_dotted_function_keeps_a_zero_offset_so_it_does_not_read_a
     BOOST_TEST(!again->point.has_file);
 }
 
+BOOST_AUTO_TEST_CASE(a_long_file_is_shortened_without_splitting_an_escape)
+{
+    // The last 30 characters start at the ':' of `\:`: a plain cut would leave a bare ':',
+    // which reads back as a line separator (a fuzz find). The cut moves past the escape.
+    std::string const file = std::string(40, 'a') + "\\:" + std::string(29, 'b');
+    auto const event = probekit::parse_perf_probe("f@" + file);
+    BOOST_TEST_REQUIRE(event.has_value());
+    BOOST_TEST(event->point.file == file);
+    auto const canonical = probekit::synthesize_perf_probe(*event);
+    BOOST_TEST(canonical == "f@" + std::string(29, 'b'));
+    auto const again = probekit::parse_perf_probe(canonical);
+    BOOST_TEST_REQUIRE(again.has_value());
+    BOOST_TEST(again->point.file == std::string(29, 'b'));
+}
+
 BOOST_AUTO_TEST_CASE(a_dotted_function_with_a_scope_keeps_its_zero_offset_without_a_line)
 {
     // `a.c::f` alone would read as the file a.c at line `:f`: the '+0' must stay even

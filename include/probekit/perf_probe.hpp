@@ -223,12 +223,16 @@ inline void append_number(std::string& out, std::uint64_t value)
     out.append(buffer, end);
 }
 
-/// perf prints at most the last 30 characters of a source path, from a '/' on.
+/// perf prints at most the last 30 characters of a source path, from a '/' on. The cut
+/// never splits an escape: a tail starting at the ':' of `\\:` would read back as a line.
 inline std::string_view shortened_file(std::string_view file)
 {
     if (file.size() <= 30)
         return file;
-    auto const tail = file.substr(file.size() - 30);
+    std::size_t start = 0;
+    while (start < file.size() - 30)
+        start += file[start] == '\\' ? 2 : 1;
+    auto const tail = file.substr(std::min(start, file.size()));
     auto const slash = tail.find('/');
     return slash == std::string_view::npos ? tail : tail.substr(slash + 1);
 }

@@ -125,6 +125,19 @@ BOOST_AUTO_TEST_CASE(json_output_is_one_object_per_command)
     BOOST_TEST(result.lines[0].find("{\"arrow\":\"x\"}") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(json_output_stays_utf8_when_a_command_is_not)
+{
+    // `caf\351` is Latin-1 "café": the byte becomes U+FFFD; UTF-8 "café" passes as it is.
+    auto const result = run_tool(R"sh(parse perf-probe --json "$(printf 'caf\351')" )sh"
+                                 R"sh("$(printf 'caf\303\251')")sh");
+    BOOST_TEST(result.status == 0);
+    BOOST_TEST_REQUIRE(result.lines.size() == 2u);
+    BOOST_TEST(result.lines[0].find("\"function\":\"caf\xef\xbf\xbd\"") != std::string::npos,
+               result.lines[0]);
+    BOOST_TEST(result.lines[1].find("\"function\":\"caf\xc3\xa9\"") != std::string::npos,
+               result.lines[1]);
+}
+
 BOOST_AUTO_TEST_CASE(line_ranges_print_their_canonical_form)
 {
     auto const result = run_tool("parse line-range 'func:2+10' 'source.c:1'");

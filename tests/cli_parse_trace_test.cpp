@@ -108,6 +108,18 @@ BOOST_AUTO_TEST_CASE(json_shows_the_argument_tree)
                "p:grp/ev /bin/app:0x115d x=+0(-24(%bp)):s32");
 }
 
+BOOST_AUTO_TEST_CASE(json_stays_utf8_when_a_path_is_not)
+{
+    // A Latin-1 "é" in the path: boost::json::parse refuses text that is not UTF-8, so the
+    // line parsing at all shows the byte was replaced (by U+FFFD).
+    auto const result =
+        run_tool(R"sh(parse trace --json "$(printf 'p:grp/ev /bin/caf\351:0x10')")sh");
+    BOOST_TEST_REQUIRE(result.status == 0);
+    BOOST_TEST_REQUIRE(result.lines.size() == 1u);
+    auto const value = boost::json::parse(result.lines[0]);
+    BOOST_TEST(value.at("place").at("path").as_string() == "/bin/caf\xef\xbf\xbd");
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_kind_is_refused)
 {
     auto const result = run_tool("parse trace --kind kretprobe 'r vfs_read' 2>/dev/null");

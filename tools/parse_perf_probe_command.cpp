@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "json_text.hpp"
+
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -62,21 +64,21 @@ boost::json::object to_json(perf_probe_view const& event, std::string_view group
     point["kind"] = p.is_sdt ? "sdt" : p.is_address ? "address" : p.has_function ? "function"
                                                                                  : "file";
     if (p.naming != event_naming::none) {
-        point["group"] = std::string(p.group.empty() ? group : p.group);
+        point["group"] = json_text(p.group.empty() ? group : p.group);
         std::string event(p.event);
         if (p.naming == event_naming::from_line) {
             append_event_name(event, p.function);
             event += "_L" + std::to_string(p.line);
         }
-        point["event"] = std::move(event);
+        point["event"] = json_text(event);
         point["event_naming"] = p.naming == event_naming::given ? "given" : "from_line";
     }
     if (p.has_function)
-        point["function"] = std::string(p.function);
+        point["function"] = json_text(p.function);
     if (p.is_address)
         point["address"] = p.address;
     if (p.has_file)
-        point["file"] = std::string(p.file);
+        point["file"] = json_text(p.file);
     if (p.line)
         point["line"] = p.line;
     if (p.offset)
@@ -84,28 +86,28 @@ boost::json::object to_json(perf_probe_view const& event, std::string_view group
     if (p.retprobe)
         point["return"] = true;
     if (p.has_lazy)
-        point["lazy"] = std::string(p.lazy);
+        point["lazy"] = json_text(p.lazy);
     if (p.has_sdt_target)
-        point["target"] = std::string(p.sdt_target);
+        point["target"] = json_text(p.sdt_target);
 
     json::array args;
     for (auto const& a : event.args) {
         json::object arg;
         if (a.has_name)
-            arg["name"] = std::string(a.name);
-        arg["var"] = std::string(a.var);
+            arg["name"] = json_text(a.name);
+        arg["var"] = json_text(a.var);
         json::array fields;
         for (auto const& f : a.fields) {
             if (f.access == field_access::index)
                 fields.push_back(json::object{{"index", f.index}});
             else
                 fields.push_back(json::object{
-                    {f.access == field_access::arrow ? "arrow" : "dot", std::string(f.name)}});
+                    {f.access == field_access::arrow ? "arrow" : "dot", json_text(f.name)}});
         }
         if (!fields.empty())
             arg["fields"] = std::move(fields);
         if (a.has_type)
-            arg["type"] = std::string(a.type);
+            arg["type"] = json_text(a.type);
         if (a.user_access)
             arg["user"] = true;
         args.push_back(std::move(arg));
@@ -155,9 +157,9 @@ int run_parse_line_range(arguments args)
         if (options.json) {
             boost::json::object object;
             if (range->has_function)
-                object["function"] = std::string(range->function);
+                object["function"] = json_text(range->function);
             if (range->has_file)
-                object["file"] = std::string(range->file);
+                object["file"] = json_text(range->file);
             if (range->has_start)
                 object["start"] = range->start;
             if (range->has_end)

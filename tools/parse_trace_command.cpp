@@ -8,6 +8,8 @@
 
 #include <boost/json.hpp>
 
+#include "json_text.hpp"
+
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -103,7 +105,7 @@ boost::json::object type_json(trace_type const& t)
     synthesize_trace_probe(holder, line);
     boost::json::object object;
     std::size_t const start = line.find(':') + 1;
-    object["name"] = line.substr(start, line.find('[', start) - start);
+    object["name"] = json_text(line.substr(start, line.find('[', start) - start));
     if (t.kind == fetch_type_kind::bitfield) {
         object["bit_width"] = t.bit_width;
         object["bit_offset"] = t.bit_offset;
@@ -126,20 +128,20 @@ boost::json::object to_json(trace_probe_view const& ev)
     if (ev.maxactive)
         object["maxactive"] = ev.maxactive;
     if (!ev.group.empty())
-        object["group"] = std::string(ev.group);
+        object["group"] = json_text(ev.group);
     if (!ev.event.empty())
-        object["event"] = std::string(ev.event);
+        object["event"] = json_text(ev.event);
     if (ev.has_place) {
         auto const& p = ev.place;
         json::object place;
         if (!p.path.empty())
-            place["path"] = std::string(p.path);
+            place["path"] = json_text(p.path);
         if (!p.module.empty())
-            place["module"] = std::string(p.module);
+            place["module"] = json_text(p.module);
         if (!p.system.empty())
-            place["system"] = std::string(p.system);
+            place["system"] = json_text(p.system);
         if (!p.symbol.empty())
-            place["symbol"] = std::string(p.symbol);
+            place["symbol"] = json_text(p.symbol);
         if (ev.kind == trace_kind::uprobe || p.is_address)
             place["address"] = p.address;
         if (ev.kind == trace_kind::kprobe && !p.is_address)
@@ -152,7 +154,7 @@ boost::json::object to_json(trace_probe_view const& ev)
     for (auto const& a : ev.args) {
         json::object arg;
         if (!a.name.empty())
-            arg["name"] = std::string(a.name);
+            arg["name"] = json_text(a.name);
         json::object fetch;
         fetch["base"] = std::string(base_name(a.base));
         switch (a.base) {
@@ -167,12 +169,12 @@ boost::json::object to_json(trace_probe_view const& ev)
             break;
         case fetch_base::file_offset: fetch["offset"] = a.offset; break;
         case fetch_base::symbol:
-            fetch["name"] = std::string(a.text);
+            fetch["name"] = json_text(a.text);
             fetch["offset"] = a.offset;
             break;
         case fetch_base::stack_pointer:
         case fetch_base::retval: break;
-        default: fetch["name"] = std::string(a.text); break;
+        default: fetch["name"] = json_text(a.text); break;
         }
         json::array derefs;
         for (auto const& d : a.derefs) {
@@ -180,7 +182,7 @@ boost::json::object to_json(trace_probe_view const& ev)
             if (d.user)
                 deref["user"] = true;
             if (!d.trailing.empty())
-                deref["ignored"] = std::string(d.trailing);
+                deref["ignored"] = json_text(d.trailing);
             derefs.push_back(std::move(deref));
         }
         if (!derefs.empty())
@@ -192,10 +194,10 @@ boost::json::object to_json(trace_probe_view const& ev)
     }
     object["args"] = std::move(args);
     if (ev.has_filter)
-        object["filter"] = std::string(ev.filter);
+        object["filter"] = json_text(ev.filter);
     std::string canonical;
     synthesize_trace_probe(ev, canonical);
-    object["canonical"] = canonical;
+    object["canonical"] = json_text(canonical);
     return object;
 }
 

@@ -92,6 +92,8 @@ void synthesize(benchmark::State& state, corpus const& c)
         (void)list.add(line);
     static probekit::perf_probe_storage storage;
     synthesize_each(state, c, [&](std::size_t i) { return list.view(i, storage); });
+    state.counters["kept_bytes_per_line"] =
+        static_cast<double>(list.memory_used()) / static_cast<double>(c.lines.size());
 }
 
 /// The same from a vector of owning events, which spreads each command over the heap.

@@ -107,6 +107,16 @@ BOOST_AUTO_TEST_CASE(a_moved_list_keeps_its_commands)
     BOOST_TEST_REQUIRE(moved.size() == 2u);
     BOOST_TEST(synthesized(moved.view(0, storage)) == "malloc bytes");
     BOOST_TEST(synthesized(moved.view(1, storage)) == "free%return $retval");
+
+    // the moved-from list is empty and works (a review found clear() crashing on it)
+    BOOST_TEST(list.empty());
+    BOOST_TEST(list.memory_used() == 0u);
+    list.clear();
+    BOOST_TEST_REQUIRE(list.add("open path").has_value());
+    BOOST_TEST(synthesized(list.view(0, storage)) == "open path");
+    moved = std::move(list);
+    BOOST_TEST(moved.size() == 1u);
+    BOOST_TEST(list.memory_used() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(clear_forgets_everything_and_the_list_takes_new_commands)

@@ -12,9 +12,10 @@
 // and per long string: about 500 bytes a command, spread over the heap, so a pass over a
 // million of them waits on memory more than it works. A list packs each command into one
 // record in an arena (`std::pmr::monotonic_buffer_resource`): a copy of its text, then its
-// parts, each string as a 16-bit offset and size into that copy. `malloc $params` takes 59
-// bytes with its index entry; the generated benchmark corpus 87 a command. `view()` unpacks
-// a record into the `perf_probe_view` a parse gives, its arguments in caller storage.
+// parts, each string as a 16-bit offset and size into that copy. `malloc $params` takes 67
+// bytes with its index entry; the generated benchmark corpus 87 a command (125 on the heap,
+// see `memory_used()`). `view()` unpacks a record into the `perf_probe_view` a parse gives,
+// its arguments in caller storage.
 #pragma once
 
 #include <probekit/config.hpp>
@@ -31,6 +32,7 @@
 #include <memory>
 #include <memory_resource>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace probekit {
@@ -94,22 +96,38 @@ public:
     /// 4 KiB (its write buffer for `uprobe_events`), so no usable command comes near it.
     static constexpr std::size_t max_command_size = std::numeric_limits<std::uint16_t>::max();
 
-    perf_probe_list()
-        : arena_(std::make_unique<std::pmr::monotonic_buffer_resource>()),
-          scratch_(std::make_unique<perf_probe_storage>())
+    perf_probe_list() noexcept = default;
+    /// A moved-from list is empty, and takes commands again.
+    perf_probe_list(perf_probe_list&& other) noexcept
+        : arena_(std::move(other.arena_)), scratch_(std::move(other.scratch_)),
+          records_(std::exchange(other.records_, {})),
+          record_bytes_(std::exchange(other.record_bytes_, 0))
     {
+    }
+    perf_probe_list& operator=(perf_probe_list&& other) noexcept
+    {
+        arena_ = std::move(other.arena_);
+        scratch_ = std::move(other.scratch_);
+        records_ = std::exchange(other.records_, {});
+        record_bytes_ = std::exchange(other.record_bytes_, 0);
+        return *this;
     }
 
     /// Parses `text` and keeps the command, which the input need not outlive. Returns the
     /// command's index; on an error nothing is kept. Errors: those of `parse_perf_probe`,
     /// and `unsupported` for a command over `max_command_size` bytes.
-    /// Complexity: linear in the length of `text`; no allocation but the arena's blocks.
+    /// Complexity: linear in the length of `text`. Allocates the arena's blocks, the first
+    /// time the parse scratch, and without `reserve()` the index as it grows.
     result<std::size_t> add(std::string_view text)
     {
         if (text.size() > max_command_size)
             return parse_error{error_kind::unsupported, max_command_size, 0,
                                "a command of at most 65535 bytes",
                                "the command is too long to keep in a list", {}};
+        if (!arena_) { // made on first use, so that an empty or moved-from list owns nothing
+            arena_ = std::make_unique<std::pmr::monotonic_buffer_resource>();
+            scratch_ = std::make_unique<perf_probe_storage>();
+        }
         auto const parsed = parse_perf_probe(text, *scratch_);
         if (!parsed)
             return parsed.error();
@@ -145,13 +163,17 @@ public:
     void clear() noexcept
     {
         records_.clear();
-        arena_->release();
+        if (arena_)
+            arena_->release();
         record_bytes_ = 0;
     }
 
     std::size_t size() const noexcept { return records_.size(); }
     bool empty() const noexcept { return records_.empty(); }
-    /// Bytes the kept commands take: their records and the index to them.
+    /// Bytes the kept commands take: their records and their entries in the index. The
+    /// heap holds more: the arena's last block is partly empty, the index has spare room,
+    /// and the parse scratch takes 30 KiB (1M generated commands: 87 bytes a command here,
+    /// 125 on the heap).
     std::size_t memory_used() const noexcept
     {
         return record_bytes_ + records_.size() * sizeof(std::byte const*);
@@ -202,7 +224,7 @@ private:
     static perf_probe_view unpack(std::byte const* record, perf_probe_storage& storage) noexcept;
 
     // Behind pointers, so a list can move: the arena object cannot, and the 30 KiB of parse
-    // scratch would make every move a large copy.
+    // scratch would make every move a large copy. Both are null until the first add.
     std::unique_ptr<std::pmr::monotonic_buffer_resource> arena_;
     std::unique_ptr<perf_probe_storage> scratch_;
     std::vector<std::byte const*> records_;

@@ -1,6 +1,7 @@
 // The listings of `probekit probe` through the CLI on the fixtures of tests/data/cli: -V
-// with --range and --externs, and -F with a filter, against what perf 6.1 prints for the
-// same binary where perf is installed, and against the listings' own rules everywhere.
+// with --range and --externs, -F with and without a filter (PLT slots included), and the
+// filter and target errors perf reports while reading its options, against what perf 6.1
+// prints where perf is installed, and against the listings' own rules everywhere.
 #include "support/cli.hpp"
 
 #define BOOST_TEST_MODULE probe_cli_listing
@@ -82,14 +83,61 @@ BOOST_AUTO_TEST_CASE(funcs_with_a_filter_list_code_and_data_symbols_only)
     BOOST_TEST(has("step"));
     BOOST_TEST(has("g_total"));
     BOOST_TEST(!has("_end")); // a label in .bss
-    if (r.theirs) {
-        // perf also lists PLT slots (`printf@plt`), which probekit does not (L-021)
-        std::vector<std::string> theirs;
-        for (auto const& n : lines_of(r.theirs->out))
-            if (!n.ends_with("@plt"))
-                theirs.push_back(n);
-        BOOST_TEST(names == theirs, boost::test_tools::per_element());
+    BOOST_TEST(has("atoi@plt")); // a PLT slot (readelf: R_X86_64_JUMP_SLOT atoi)
+    if (r.theirs)
+        BOOST_TEST(names == lines_of(r.theirs->out), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(funcs_name_each_plt_slot_after_the_symbol_it_jumps_to)
+{
+    auto const target = fixture("cli-O2"); // calls printf and strtol through its PLT
+    auto const slots = run_shell("readelf -rW " + quote(target) + " | grep -c JUMP_SLOT");
+    auto const r = run_both("probe -x " + quote(target) + " -F '*@plt'");
+    BOOST_TEST_REQUIRE(r.ours.status == 0, r.ours.err);
+    auto const names = lines_of(r.ours.out);
+    BOOST_TEST(std::to_string(names.size()) + "\n" == slots.out);
+    BOOST_TEST(names == (std::vector<std::string>{"printf@plt", "strtol@plt"}),
+               boost::test_tools::per_element());
+    if (r.theirs)
+        BOOST_TEST(names == lines_of(r.theirs->out), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(funcs_without_a_filter_hide_plt_slots_and_underscores)
+{
+    auto const r = run_both("probe -x " + quote(fixture("cli-O0")) + " -F");
+    BOOST_TEST_REQUIRE(r.ours.status == 0, r.ours.err);
+    for (auto const& name : lines_of(r.ours.out)) {
+        BOOST_TEST(!name.ends_with("@plt"), name);
+        BOOST_TEST(!name.starts_with("_"), name);
     }
+    if (r.theirs)
+        BOOST_TEST(r.ours.out == r.theirs->out);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_filter_is_a_usage_error_with_a_caret_under_the_fault)
+{
+    for (std::string const option : {"-F", "-l", "-d"}) {
+        auto const r = run_both("probe " + option + " 'a&'");
+        BOOST_TEST(r.ours.status == 129, option);
+        BOOST_TEST(r.ours.err.starts_with("Filter parse error at 3.\nSource: \"a&\"\n"
+                                          "           ^\n"), r.ours.err);
+        BOOST_TEST(r.ours.err.find(" Usage: perf probe") != std::string::npos);
+        if (r.theirs) {
+            BOOST_TEST(r.theirs->status == 129, option);
+            BOOST_TEST(r.ours.err == r.theirs->err, option);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_target_that_does_not_resolve_is_a_usage_error)
+{
+    auto const r = run_both("probe -x /nonexistent/probekit-target -F");
+    BOOST_TEST(r.ours.status == 129);
+    BOOST_TEST(r.ours.err.starts_with(
+        "Failed to get the absolute path of /nonexistent/probekit-target: No such file"));
+    BOOST_TEST(r.ours.err.find("    -x, --exec <executable|path>") != std::string::npos);
+    if (r.theirs)
+        BOOST_TEST(r.ours.err == r.theirs->err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,7 +7,7 @@ packages=(
     cmake ninja-build g++ clang pkg-config
     libboost1.81-dev libboost-test1.81-dev libboost-json1.81-dev
     libboost-program-options1.81-dev
-    libdw-dev libelf-dev systemtap-sdt-dev libbenchmark-dev
+    libdw-dev libelf-dev systemtap-sdt-dev libbenchmark-dev libiberty-dev
     libc6-dbg linux-perf python3
 )
 

@@ -45,17 +45,14 @@ void print_diagnostics(std::vector<std::string> const& lines)
         std::fprintf(stderr, "%s\n", line.c_str());
 }
 
-/// realpath(-x), with perf's message when it fails.
-std::optional<std::string> absolute_target(std::string const& target)
+/// realpath(-x) (done already while reading the options), with perf's message when it fails.
+std::optional<std::string> absolute_target(std::string target)
 {
-    char buffer[PATH_MAX];
-    if (!realpath(target.c_str(), buffer)) {
-        std::fprintf(stderr, "Failed to get the absolute path of %s: %s\n", target.c_str(),
-                     std::strerror(errno));
+    if (!make_absolute(target)) {
         print_probe_usage();
         return std::nullopt;
     }
-    return std::string(buffer);
+    return target;
 }
 
 /// perf's wording of a parse error, where scripts look for it (`Semantic error :...`).

@@ -14,6 +14,7 @@
 #include <probekit/dwarf/libdw_resolver.hpp>
 #include <probekit/dwarf/line_finder.hpp>
 #include <probekit/dwarf/variable_listing.hpp>
+#include <probekit/elf/plt_names.hpp>
 #include <probekit/elf/symbol_names.hpp>
 #endif
 #include <probekit/perf_probe.hpp>
@@ -168,13 +169,14 @@ namespace {
 /// Opens -x's target, with perf's message when the path does not resolve.
 std::optional<dwarf::debuginfo> open_target(std::string const& target, std::string& module)
 {
-    char buffer[PATH_MAX];
-    if (!realpath(target.c_str(), buffer)) {
-        std::fprintf(stderr, "Failed to get the absolute path of %s: %s\n", target.c_str(),
-                     std::strerror(errno));
+    if (target.empty()) {
+        std::fputs("probekit: error: the kernel's symbols and lines need a vmlinux with debug "
+                   "information; give a user-space target with -x\n", stderr);
         return std::nullopt;
     }
-    module = buffer;
+    module = target;
+    if (!make_absolute(module))
+        return std::nullopt;
     auto info = dwarf::debuginfo::open(module);
     if (!info) {
         std::fprintf(stderr, "Failed to open %s\n", module.c_str());
@@ -185,15 +187,14 @@ std::optional<dwarf::debuginfo> open_target(std::string const& target, std::stri
 
 } // namespace
 
-// perf lists the symbols it loads for the target (functions, objects and labels), with
-// C++ names demangled, sorted by name; without a filter, names starting with '_' are hidden.
+// perf lists the symbols it loads for the target (functions, objects and labels in sections
+// that are loaded) and a name for each PLT slot, C++ names demangled, sorted by name
+// (`default_funcs_filter` hides names starting with '_' and PLT slots).
 int show_functions(std::string const& target, std::string const& filter_text)
 {
-    auto const filter = parse_strfilter(filter_text.empty() ? "!_*" : filter_text);
-    if (!filter) {
-        std::fprintf(stderr, "Filter parse error at %zu.\n", filter.error().offset + 1);
-        return exit_bad_input;
-    }
+    auto const filter = parse_strfilter(filter_text); // checked with the options
+    if (!filter)
+        return exit_usage;
     std::string module;
     auto info = open_target(target, module);
     if (!info) {
@@ -201,7 +202,7 @@ int show_functions(std::string const& target, std::string const& filter_text)
         return exit_environment;
     }
     std::vector<std::string> names;
-    info->for_each_symbol([&](dwarf::elf_symbol const& s) {
+    auto const list = [&](dwarf::elf_symbol const& s) {
         // perf keeps a label (STT_NOTYPE) only in a section named like text or data, and
         // not hidden: `data_start` is listed, `_end` and `__bss_start` (.bss) are not.
         bool const label_section = s.section_name.find("text") != std::string_view::npos ||
@@ -210,13 +211,20 @@ int show_functions(std::string const& target, std::string const& filter_text)
                            s.visibility != STV_HIDDEN && s.visibility != STV_INTERNAL;
         bool const listed = s.type == STT_FUNC || s.type == STT_GNU_IFUNC ||
                             s.type == STT_OBJECT || label;
-        if (listed && !s.name.empty() && s.section != SHN_ABS) {
+        // nor anything in a section that is not loaded (glibc's `.gnu.warning.*` objects)
+        bool const loaded = (s.section_flags & SHF_ALLOC) != 0;
+        if (listed && loaded && !s.name.empty() && s.section != SHN_ABS) {
             std::string name = elf::demangle_without_parameters(s.name);
             if (filter->match(name))
                 names.push_back(std::move(name));
         }
         return true;
-    });
+    };
+    info->for_each_symbol(list);
+    info->for_each_dynsym_beside_symtab(list);
+    for (auto& name : elf::plt_slot_names(info->elf()))
+        if (filter->match(name))
+            names.push_back(std::move(name));
     std::sort(names.begin(), names.end());
     for (auto const& n : names)
         std::printf("%s\n", n.c_str());

@@ -5,7 +5,13 @@
 
 #include "commands.hpp"
 
+#include <probekit/strfilter.hpp>
+
+#include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +46,59 @@ inline void print_probe_usage()
                "    or: perf probe [<options>] --vars 'PROBEPOINT'\n"
                "    or: perf probe [<options>] --funcs\n\n",
                stderr);
+}
+
+/// perf's filter for -F without one: no names starting with '_', no PLT slots.
+inline constexpr std::string_view default_funcs_filter = "!_*&!*@plt";
+
+/// The help perf prints under its usage when a short option's value is refused.
+inline void print_option_help(char option)
+{
+    switch (option) {
+    case 'x':
+        std::fputs("    -x, --exec <executable|path>\n"
+                   "                          target executable name or path\n", stderr);
+        break;
+    case 'l':
+        std::fputs("    -l, --list <[GROUP:]EVENT>\n"
+                   "                          list up probe events\n", stderr);
+        break;
+    case 'd':
+        std::fputs("    -d, --del <[GROUP:]EVENT>\n"
+                   "                          delete a probe event.\n", stderr);
+        break;
+    case 'F':
+        std::fputs("    -F, --funcs <[FILTER]>\n"
+                   "                          Show potential probe-able functions.\n", stderr);
+        break;
+    }
+}
+
+/// perf checks a filter (-l, -d, -F) while it reads the options: a bad one is a usage
+/// error, shown with a caret under the fault. False after printing the message.
+inline bool check_filter(std::string const& text)
+{
+    auto const parsed = parse_strfilter(text);
+    if (parsed)
+        return true;
+    std::size_t const at = parsed.error().offset;
+    std::fprintf(stderr, "Filter parse error at %zu.\nSource: \"%s\"\n         %*c\n", at + 1,
+                 text.c_str(), static_cast<int>(at + 1), '^');
+    return false;
+}
+
+/// perf makes -x absolute while it reads the options; a path that does not resolve is a
+/// usage error. False after printing the message.
+inline bool make_absolute(std::string& target)
+{
+    char buffer[PATH_MAX];
+    if (!realpath(target.c_str(), buffer)) {
+        std::fprintf(stderr, "Failed to get the absolute path of %s: %s\n", target.c_str(),
+                     std::strerror(errno));
+        return false;
+    }
+    target = buffer;
+    return true;
 }
 
 /// A whole decimal number, as perf's integer options take it.
@@ -131,13 +190,23 @@ inline std::optional<probe_options> parse_probe_options(arguments args)
                             "' cannot be used with switch `" + std::string(1, o.action) + "'");
             o.action = key;
         }
+        bool const refused = key == 'x' ? !make_absolute(*value)
+                             : key == 'l' || key == 'd' || key == 'F'
+                                 ? value && !check_filter(*value)
+                                 : false;
+        if (refused) {
+            print_probe_usage();
+            if (!arg.starts_with("--"))
+                print_option_help(key);
+            return std::nullopt;
+        }
         switch (key) {
         case 'x': o.target = *value; break;
         case 'D': o.defines.push_back(*value); break;
         case 'a': o.adds.push_back(*value); break;
         case 'd': o.deletes.push_back(*value); break;
         case 'l': o.list = value.value_or(""); break;
-        case 'F': o.funcs = value.value_or(""); break;
+        case 'F': o.funcs = value.value_or(std::string(default_funcs_filter)); break;
         case 'L': o.line = *value; break;
         case 'V': o.vars = *value; break;
         case 's': o.source = *value; break;

@@ -4,6 +4,7 @@
 // through .gnu_debuglink (next to the binary, in .debug/, in /usr/lib/debug).
 #pragma once
 
+#include <probekit/elf/section.hpp>
 #include <probekit/error.hpp>
 
 #include <elfutils/libdw.h>
@@ -33,6 +34,7 @@ struct elf_symbol {
     std::uint32_t section = SHN_UNDEF; ///< st_shndx (SHN_ABS for absolute symbols)
     unsigned char visibility = STV_DEFAULT;
     std::string_view section_name; ///< `.text`, `.data`...; empty for SHN_ABS and the like
+    std::uint64_t section_flags = 0; ///< the section's sh_flags (SHF_ALLOC...); 0 without one
 };
 
 /// The target binary with its debug information. Move-only; owns the libdwfl session.
@@ -80,6 +82,43 @@ public:
         for (int i = 1; i < count; ++i) {
             elf_symbol s;
             if (symbol_at(i, s) && !f(s))
+                return;
+        }
+    }
+
+    /// perf 6.1 also reads `.dynsym` of the file its `.symtab` comes from, so that an
+    /// unstripped binary's exported symbols appear twice in `probe -F`. Calls `f` for each
+    /// defined one, as `for_each_symbol` does; for none when the table was `.dynsym` itself
+    /// or the file's `.dynsym` has no contents (a separate debug file's).
+    template <typename F>
+    void for_each_dynsym_beside_symtab(F&& f) const
+    {
+        GElf_Sym sym;
+        GElf_Addr addr = 0;
+        GElf_Word shndx = SHN_UNDEF;
+        Elf* elf = nullptr;
+        GElf_Shdr shdr;
+        if (dwfl_module_getsymtab(module_) < 2 ||
+            !dwfl_module_getsym_info(module_, 1, &sym, &addr, &shndx, &elf, nullptr) ||
+            !probekit::elf::find_section(elf, ".symtab", shdr) || shdr.sh_type != SHT_SYMTAB)
+            return;
+        Elf_Scn* const table = probekit::elf::find_section(elf, ".dynsym", shdr);
+        Elf_Data* const data = table && shdr.sh_type == SHT_DYNSYM && shdr.sh_entsize
+                                   ? elf_getdata(table, nullptr) : nullptr;
+        if (!data)
+            return;
+        std::size_t const count = shdr.sh_size / shdr.sh_entsize;
+        for (std::size_t i = 1; i < count; ++i) {
+            char const* name = gelf_getsym(data, static_cast<int>(i), &sym)
+                                   ? elf_strptr(elf, shdr.sh_link, sym.st_name) : nullptr;
+            if (!name || sym.st_shndx == SHN_UNDEF)
+                continue;
+            elf_symbol s{name, sym.st_value, sym.st_size,
+                         static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
+                         static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx,
+                         static_cast<unsigned char>(GELF_ST_VISIBILITY(sym.st_other)), {}};
+            describe_section(elf, sym.st_shndx, s);
+            if (!f(s))
                 return;
         }
     }
@@ -136,13 +175,21 @@ private:
                static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
                static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx,
                static_cast<unsigned char>(GELF_ST_VISIBILITY(sym.st_other)), {}};
+        describe_section(elf, shndx, out);
+        return true;
+    }
+
+    /// Fills the name and flags of the section `shndx` of `elf` (none for SHN_ABS).
+    static void describe_section(Elf* elf, GElf_Word shndx, elf_symbol& out)
+    {
         GElf_Shdr header;
         std::size_t names = 0;
         if (Elf_Scn* section = elf && shndx != SHN_ABS ? elf_getscn(elf, shndx) : nullptr)
             if (gelf_getshdr(section, &header) != nullptr && elf_getshdrstrndx(elf, &names) == 0)
-                if (char const* section_name = elf_strptr(elf, names, header.sh_name))
+                if (char const* section_name = elf_strptr(elf, names, header.sh_name)) {
                     out.section_name = section_name;
-        return true;
+                    out.section_flags = header.sh_flags;
+                }
     }
 
     std::vector<name_entry> index_symbol_names() const
@@ -171,25 +218,10 @@ private:
     {
         Elf* elf = dwarf_getelf(dwarf_);
         GElf_Shdr shdr;
-        if (Elf_Scn* scn = find_section(elf, ".eh_frame", shdr);
+        if (Elf_Scn* scn = probekit::elf::find_section(elf, ".eh_frame", shdr);
             scn && shdr.sh_type == SHT_PROGBITS)
             eh_cfi_.reset(dwarf_getcfi_elf(elf));
         debug_cfi_ = dwarf_getcfi(dwarf_);
-    }
-
-    static Elf_Scn* find_section(Elf* elf, char const* wanted, GElf_Shdr& shdr) noexcept
-    {
-        std::size_t shstrndx = 0;
-        if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
-            return nullptr;
-        for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
-            if (!gelf_getshdr(scn, &shdr))
-                continue;
-            char const* name = elf_strptr(elf, shstrndx, shdr.sh_name);
-            if (name && std::strcmp(name, wanted) == 0)
-                return scn;
-        }
-        return nullptr;
     }
 
     static Dwfl_Callbacks const& offline_callbacks() noexcept
@@ -207,7 +239,8 @@ private:
     static std::uint64_t text_section_bias(Elf* elf) noexcept
     {
         GElf_Shdr shdr;
-        return find_section(elf, ".text", shdr) ? shdr.sh_addr - shdr.sh_offset : 0;
+        return probekit::elf::find_section(elf, ".text", shdr) ? shdr.sh_addr - shdr.sh_offset
+                                                               : 0;
     }
 
     std::unique_ptr<Dwfl, dwfl_deleter> dwfl_;

@@ -18,6 +18,7 @@
 // same way through the `.probes` section that <sys/sdt.h> puts semaphores in.
 #pragma once
 
+#include <probekit/elf/section.hpp>
 #include <probekit/error.hpp>
 
 #include <cerrno>
@@ -53,21 +54,6 @@ namespace detail::sdt {
 inline constexpr std::string_view note_section = ".note.stapsdt";
 inline constexpr std::string_view base_section = ".stapsdt.base";
 inline constexpr std::string_view semaphore_section = ".probes";
-
-/// The first section named `name` (perf takes the first), or null.
-inline Elf_Scn* find_section(Elf* elf, std::size_t shstrndx, std::string_view name,
-                             GElf_Shdr& shdr) noexcept
-{
-    for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr;
-         scn = elf_nextscn(elf, scn)) {
-        if (gelf_getshdr(scn, &shdr) == nullptr)
-            continue;
-        char const* const n = elf_strptr(elf, shstrndx, shdr.sh_name);
-        if (n != nullptr && name == n)
-            return scn;
-    }
-    return nullptr;
-}
 
 inline parse_error bad_note(std::size_t offset, std::string_view message) noexcept
 {
@@ -135,9 +121,10 @@ inline void place_note(sdt_note& note, Elf* elf, std::size_t shstrndx) noexcept
     note.pc = note.note_pc;
     note.semaphore = note.note_semaphore;
     GElf_Shdr shdr;
-    if (find_section(elf, shstrndx, base_section, shdr) != nullptr && shdr.sh_offset != 0)
+    if (elf::find_section(elf, shstrndx, base_section, shdr) != nullptr && shdr.sh_offset != 0)
         note.pc = (note.note_pc + shdr.sh_offset - note.note_base) & mask;
-    if (note.semaphore != 0 && find_section(elf, shstrndx, semaphore_section, shdr) != nullptr &&
+    if (note.semaphore != 0 &&
+        elf::find_section(elf, shstrndx, semaphore_section, shdr) != nullptr &&
         shdr.sh_offset != 0)
         note.semaphore = (note.semaphore - (shdr.sh_addr - shdr.sh_offset)) & mask;
 }
@@ -159,7 +146,7 @@ inline result<std::vector<sdt_note>> read_sdt_notes(Elf* elf)
 
     std::vector<sdt_note> notes;
     GElf_Shdr shdr;
-    Elf_Scn* const scn = detail::sdt::find_section(elf, shstrndx, detail::sdt::note_section, shdr);
+    Elf_Scn* const scn = elf::find_section(elf, shstrndx, detail::sdt::note_section, shdr);
     if (scn == nullptr || shdr.sh_type != SHT_NOTE || (shdr.sh_flags & SHF_ALLOC) != 0)
         return notes;
     Elf_Data* const data = elf_getdata(scn, nullptr);

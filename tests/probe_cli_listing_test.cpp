@@ -129,6 +129,19 @@ BOOST_AUTO_TEST_CASE(a_bad_filter_is_a_usage_error_with_a_caret_under_the_fault)
     }
 }
 
+BOOST_AUTO_TEST_CASE(funcs_of_a_file_without_symbols_fail_as_perf_fails)
+{
+    // A source file is no ELF; perf says the same for a binary with nothing to list.
+    auto const source = std::string(PROBEKIT_TEST_DATA_DIR) + "/cli/cli_fixture.c";
+    auto const r = run_both("probe -x " + quote(source) + " -F");
+    BOOST_TEST(r.ours.status == 2);
+    BOOST_TEST(r.ours.out.empty());
+    BOOST_TEST(r.ours.err.starts_with("Failed to load symbols in /"), r.ours.err);
+    BOOST_TEST(r.ours.err.ends_with("cli_fixture.c\n  Error: Failed to show functions.\n"));
+    if (r.theirs)
+        BOOST_TEST(r.ours.err == r.theirs->err);
+}
+
 BOOST_AUTO_TEST_CASE(a_target_that_does_not_resolve_is_a_usage_error)
 {
     auto const r = run_both("probe -x /nonexistent/probekit-target -F");

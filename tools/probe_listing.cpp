@@ -166,8 +166,10 @@ int delete_events(std::vector<std::string> const& filters, bool quiet)
 #ifdef PROBEKIT_HAS_LIBDW
 namespace {
 
-/// Opens -x's target, with perf's message when the path does not resolve.
-std::optional<dwarf::debuginfo> open_target(std::string const& target, std::string& module)
+/// Opens -x's target, with perf's message when the path does not resolve, and
+/// `open_failure` (a printf format for the path) when it is no ELF file.
+std::optional<dwarf::debuginfo> open_target(std::string const& target, std::string& module,
+                                            char const* open_failure = "Failed to open %s\n")
 {
     if (target.empty()) {
         std::fputs("probekit: error: the kernel's symbols and lines need a vmlinux with debug "
@@ -179,7 +181,7 @@ std::optional<dwarf::debuginfo> open_target(std::string const& target, std::stri
         return std::nullopt;
     auto info = dwarf::debuginfo::open(module);
     if (!info) {
-        std::fprintf(stderr, "Failed to open %s\n", module.c_str());
+        std::fprintf(stderr, open_failure, module.c_str());
         return std::nullopt;
     }
     return std::move(*info);
@@ -195,13 +197,18 @@ int show_functions(std::string const& target, std::string const& filter_text)
     auto const filter = parse_strfilter(filter_text); // checked with the options
     if (!filter)
         return exit_usage;
-    std::string module;
-    auto info = open_target(target, module);
-    if (!info) {
+    // perf's message for a file that is no ELF and for one without a symbol to list alike
+    constexpr char const* no_symbols = "Failed to load symbols in %s\n";
+    auto const fail = [] {
         std::fputs("  Error: Failed to show functions.\n", stderr);
         return exit_environment;
-    }
+    };
+    std::string module;
+    auto info = open_target(target, module, no_symbols);
+    if (!info)
+        return fail();
     std::vector<std::string> names;
+    std::size_t loaded_symbols = 0;
     auto const list = [&](dwarf::elf_symbol const& s) {
         // perf keeps a label (STT_NOTYPE) only in a section named like text or data, and
         // not hidden: `data_start` is listed, `_end` and `__bss_start` (.bss) are not.
@@ -214,6 +221,7 @@ int show_functions(std::string const& target, std::string const& filter_text)
         // nor anything in a section that is not loaded (glibc's `.gnu.warning.*` objects)
         bool const loaded = (s.section_flags & SHF_ALLOC) != 0;
         if (listed && loaded && !s.name.empty() && s.section != SHN_ABS) {
+            ++loaded_symbols;
             std::string name = elf::demangle_without_parameters(s.name);
             if (filter->match(name))
                 names.push_back(std::move(name));
@@ -222,6 +230,12 @@ int show_functions(std::string const& target, std::string const& filter_text)
     };
     info->for_each_symbol(list);
     info->for_each_dynsym_beside_symtab(list);
+    // perf names PLT slots only once it has loaded symbols, and gives up without any (a
+    // stripped executable whose .dynsym only imports)
+    if (loaded_symbols == 0) {
+        std::fprintf(stderr, no_symbols, module.c_str());
+        return fail();
+    }
     for (auto& name : elf::plt_slot_names(info->elf()))
         if (filter->match(name))
             names.push_back(std::move(name));

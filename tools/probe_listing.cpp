@@ -167,9 +167,9 @@ int delete_events(std::vector<std::string> const& filters, bool quiet)
 namespace {
 
 /// Opens -x's target, with perf's message when the path does not resolve, and
-/// `open_failure` (a printf format for the path) when it is no ELF file.
+/// `open_failure` followed by the path when it is no ELF file.
 std::optional<dwarf::debuginfo> open_target(std::string const& target, std::string& module,
-                                            char const* open_failure = "Failed to open %s\n")
+                                            char const* open_failure = "Failed to open")
 {
     if (target.empty()) {
         std::fputs("probekit: error: the kernel's symbols and lines need a vmlinux with debug "
@@ -181,7 +181,7 @@ std::optional<dwarf::debuginfo> open_target(std::string const& target, std::stri
         return std::nullopt;
     auto info = dwarf::debuginfo::open(module);
     if (!info) {
-        std::fprintf(stderr, open_failure, module.c_str());
+        std::fprintf(stderr, "%s %s\n", open_failure, module.c_str());
         return std::nullopt;
     }
     return std::move(*info);
@@ -198,7 +198,7 @@ int show_functions(std::string const& target, std::string const& filter_text)
     if (!filter)
         return exit_usage;
     // perf's message for a file that is no ELF and for one without a symbol to list alike
-    constexpr char const* no_symbols = "Failed to load symbols in %s\n";
+    constexpr char const* no_symbols = "Failed to load symbols in";
     auto const fail = [] {
         std::fputs("  Error: Failed to show functions.\n", stderr);
         return exit_environment;
@@ -233,7 +233,7 @@ int show_functions(std::string const& target, std::string const& filter_text)
     // perf names PLT slots only once it has loaded symbols, and gives up without any (a
     // stripped executable whose .dynsym only imports)
     if (loaded_symbols == 0) {
-        std::fprintf(stderr, no_symbols, module.c_str());
+        std::fprintf(stderr, "%s %s\n", no_symbols, module.c_str());
         return fail();
     }
     for (auto& name : elf::plt_slot_names(info->elf()))

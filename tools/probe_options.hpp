@@ -190,10 +190,11 @@ inline std::optional<probe_options> parse_probe_options(arguments args)
                             "' cannot be used with switch `" + std::string(1, o.action) + "'");
             o.action = key;
         }
-        bool const refused = key == 'x' ? !make_absolute(*value)
-                             : key == 'l' || key == 'd' || key == 'F'
-                                 ? value && !check_filter(*value)
-                                 : false;
+        bool refused = false;
+        if (key == 'x')
+            refused = !make_absolute(*value);
+        else if (value && (key == 'l' || key == 'd' || key == 'F'))
+            refused = !check_filter(*value);
         if (refused) {
             print_probe_usage();
             if (!arg.starts_with("--"))

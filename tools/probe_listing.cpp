@@ -316,6 +316,48 @@ int print_line_listing(dwarf::line_listing& l, std::string const& path)
 
 } // namespace
 
+namespace {
+
+/// perf's second try for a function that only the symbol table names (an alias such as
+/// `malloc`): the point at the symbol's address gives the DWARF function (linkage name),
+/// its file and line, to which perf adds the lines asked for. Without it, `failure` is
+/// perf's message: none for a file given too, or a name no table has ("not found"), or
+/// an address DWARF does not cover ("analysis failed").
+std::optional<line_range> alternative_line_range(dwarf::debuginfo const& info,
+                                                 line_range const& asked, char const*& failure)
+{
+    failure = "Debuginfo analysis failed.";
+    if (!asked.has_function || asked.has_file)
+        return std::nullopt;
+    dwarf::elf_symbol symbol;
+    if (!dwarf::find_any_symbol(info, unescape(asked.function), symbol) || symbol.value == 0) {
+        failure = "Specified source line is not found.";
+        return std::nullopt;
+    }
+    if (symbol.type == STT_GNU_IFUNC)
+        std::fprintf(stderr, "Warning: The probe function (%s) is a GNU indirect function.\n"
+                             "Consider identifying the final function used at run time and "
+                             "set the probe directly on that.\n",
+                     asked.function.c_str());
+    auto const point = dwarf::find_probe_point(info, symbol.value);
+    if (!point || !point->has_function) {
+        std::fprintf(stderr, "Failed to find debug information for address %llx\n",
+                     static_cast<unsigned long long>(symbol.value));
+        return std::nullopt;
+    }
+    line_range retry = asked;
+    retry.function = point->function;
+    retry.file = point->file;
+    retry.has_file = point->has_file;
+    retry.start = point->line + asked.start;
+    retry.has_start = true;
+    if (asked.has_end)
+        retry.end = retry.start + (asked.end - asked.start);
+    return retry;
+}
+
+} // namespace
+
 int show_lines(std::string const& target, std::string const& text, std::string const& source)
 {
     auto const range = parse_line_range(text);
@@ -332,11 +374,21 @@ int show_lines(std::string const& target, std::string const& text, std::string c
         std::fputs("  Error: Failed to show lines.\n", stderr);
         return exit_environment;
     }
-    auto listing = dwarf::find_line_range(*info, to_owning(*range));
+    auto const asked = to_owning(*range);
+    auto listing = dwarf::find_line_range(*info, asked);
     if (!listing) {
-        std::fputs("Specified source line is not found.\n  Error: Failed to show lines.\n",
-                   stderr);
-        return exit_bad_input;
+        char const* failure = nullptr;
+        auto const retry = alternative_line_range(*info, asked, failure);
+        if (!retry) {
+            std::fprintf(stderr, "%s\n  Error: Failed to show lines.\n", failure);
+            return exit_bad_input;
+        }
+        listing = dwarf::find_line_range(*info, *retry);
+        if (!listing) {
+            std::fputs("Specified source line is not found.\n  Error: Failed to show lines.\n",
+                       stderr);
+            return exit_bad_input;
+        }
     }
     auto const path = source_path(listing->path, listing->comp_dir, source);
     if (!path) {

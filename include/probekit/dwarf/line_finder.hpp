@@ -98,8 +98,13 @@ inline result<line_listing> find_line_range(debuginfo const& info, line_range co
             char const* dfile = decl_file(&sp);
             if (range.has_file && (!dfile || !tail_equal(file, dfile)))
                 return true;
+            // perf's die_match_name: DW_AT_name, else the linkage name (`__GI___libc_malloc`,
+            // which perf's own alternative lookup hands back for `malloc`)
             char const* name = die_name(&sp);
-            if (!name || !symbol_matches(function, name) || !is_function_definition(&sp))
+            char const* linkage = linkage_name(&sp);
+            bool const named = (name && symbol_matches(function, name)) ||
+                               (linkage && symbol_matches(function, linkage));
+            if (!named || !is_function_definition(&sp))
                 return true;
             s.fname = dfile ? dfile : "";
             out.function = function;

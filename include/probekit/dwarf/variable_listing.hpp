@@ -114,13 +114,18 @@ available_variables(Dwarf_Die& scope, Dwarf_Die& cu, Dwarf_Addr pc,
         if (!name)
             return;
         auto const status = locate_variable(die, name, pc, *fb, function, options.arch, probe);
-        bool const listed = status == location_status::ok ||
-                            (options.ranges && status == location_status::not_found);
+        // perf lists a constant of any form (a long double or a struct is a block, which
+        // it could not fetch): a listing never reads the value
+        Dwarf_Attribute constant;
+        bool const valid = status == location_status::ok ||
+                           dwarf_attr(&die, DW_AT_const_value, &constant) != nullptr;
+        bool const listed =
+            valid || (options.ranges && status == location_status::not_found);
         if (!listed)
             return;
         std::string entry;
         if (options.ranges)
-            entry = external ? "[EXT]\t" : status == location_status::ok ? "[VAL]\t" : "[INV]\t";
+            entry = external ? "[EXT]\t" : valid ? "[VAL]\t" : "[INV]\t";
         entry += listing_type_name(&die).value_or("(unknown_type)") + "\t" + name;
         if (options.ranges && !external) {
             // perf leaves out a variable whose range it cannot tell (a constant value)

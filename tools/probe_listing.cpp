@@ -456,6 +456,14 @@ int show_variables(std::string const& target, std::string const& text, bool exte
     event->args.clear();
     auto const found = resolver.resolve(*event);
     if (!found || found->locations.empty() || blocks.empty()) {
+        // A name the symbol table has at an address DWARF does not cover (a data object):
+        // perf's analysis fails there, with its own words
+        for (auto const& line : resolver.diagnostics())
+            if (line.starts_with("Failed to find debug information for address ")) {
+                std::fprintf(stderr, "%s\nDebuginfo analysis failed.\n"
+                                     "  Error: Failed to show vars.\n", line.c_str());
+                return exit_bad_input;
+            }
         std::fprintf(stderr, "Failed to find the address of %s\n  Error: Failed to show vars.\n",
                      dwarf::describe_point(event->point).c_str());
         return exit_bad_input;

@@ -46,20 +46,23 @@ inline std::vector<elf_symbol> find_function_symbols(debuginfo const& info,
     return found;
 }
 
-/// The first symbol (of any kind) with exactly this name; perf's alternative-point
-/// lookup takes data symbols too, and then fails to map them to a function.
+/// The symbol (of any kind) with exactly this name, the lowest-addressed of several (perf
+/// takes the first of its name-sorted table: glibc's two `zeroes` give 0x191840); perf's
+/// alternative-point lookup takes data symbols too, and then fails to map them to a
+/// function. A glob takes the first match in table order.
 inline bool find_any_symbol(debuginfo const& info, std::string_view name, elf_symbol& out)
 {
     bool found = false;
+    bool const glob = is_glob(name);
     auto const visit = [&](elf_symbol const& s) {
-        if (s.type != STT_SECTION && s.type != STT_FILE && symbol_matches(name, s.name)) {
+        if (s.type == STT_SECTION || s.type == STT_FILE || !symbol_matches(name, s.name))
+            return true;
+        if (!found || s.value < out.value)
             out = s;
-            found = true;
-            return false;
-        }
-        return true;
+        found = true;
+        return !glob;
     };
-    if (is_glob(name))
+    if (glob)
         info.for_each_symbol(visit);
     else
         info.for_each_symbol_named(name.substr(0, name.find('@')), visit);

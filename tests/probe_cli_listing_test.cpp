@@ -161,6 +161,25 @@ BOOST_AUTO_TEST_CASE(funcs_of_a_file_without_symbols_fail_as_perf_fails)
         BOOST_TEST(r.ours.err == r.theirs->err);
 }
 
+BOOST_AUTO_TEST_CASE(a_bad_range_or_point_is_a_usage_error_in_perfs_words)
+{
+    auto const range = run_both("probe -x " + quote(fixture("cli-O0")) + " -L 'f:5-3'");
+    BOOST_TEST(range.ours.status == 129);
+    BOOST_TEST(range.ours.err.starts_with(
+        "Semantic error :Start line must be smaller than end line.\n"), range.ours.err);
+    BOOST_TEST(range.ours.err.find("    -L, --line <") != std::string::npos);
+    // `--opt=VALUE` is not the word perf finds the option's help by
+    auto const point = run_both("probe -x " + quote(fixture("cli-O0")) + " --vars=a@b@c");
+    BOOST_TEST(point.ours.status == 129);
+    BOOST_TEST(point.ours.err.starts_with("Semantic error :SRC@SRC is not allowed.\n"),
+               point.ours.err);
+    BOOST_TEST(point.ours.err.find("--vars <") == std::string::npos);
+    if (range.theirs) {
+        BOOST_TEST(range.ours.err == range.theirs->err);
+        BOOST_TEST(point.ours.err == point.theirs->err);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_target_that_does_not_resolve_is_a_usage_error)
 {
     auto const r = run_both("probe -x /nonexistent/probekit-target -F");

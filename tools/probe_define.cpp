@@ -9,6 +9,7 @@
 //   4. with --cache, what -a added goes into the binary's cache (a failure only warns).
 #include "commands.hpp"
 #include "probe_define.hpp"
+#include "perf_wording.hpp"
 #include "probe_options.hpp"
 
 #include <probekit/perf_probe.hpp>
@@ -53,26 +54,6 @@ std::optional<std::string> absolute_target(std::string target)
         return std::nullopt;
     }
     return target;
-}
-
-/// perf's wording of a parse error, where scripts look for it (`Semantic error :...`).
-std::string perf_wording(parse_error const& e, std::string_view spec)
-{
-    std::string_view const m = e.message;
-    if (m.find("non-digit character in the line number") != m.npos)
-        return "There is non-digit char in line number.";
-    if (m.find("return probe cannot read local variables") != m.npos)
-        return "You can't specify local variable for kretprobe.";
-    if (m.find("cannot be used with %return") != m.npos)
-        return "Offset/Line/Lazy pattern can't be used with return probe.";
-    if (m.find("C symbol-naming rule") != m.npos && e.offset < spec.size()) {
-        // The whole name around the offending character: "bad-name" in "bad-name=area".
-        auto const before = spec.substr(0, e.offset).find_last_of(":=");
-        auto name = spec.substr(before == spec.npos ? 0 : before + 1);
-        name = name.substr(0, name.find_first_of("=: "));
-        return std::string(name) + " is bad for event name -it must follow C symbol-naming rule.";
-    }
-    return std::string(m);
 }
 
 /// Parses every SPEC first, as perf does at option time.

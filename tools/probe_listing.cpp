@@ -1,5 +1,6 @@
 // -l, -d, -F, -L, -V of `probekit probe`.
 #include "probe_listing.hpp"
+#include "perf_wording.hpp"
 
 #include "commands.hpp"
 #include "probe_options.hpp"
@@ -161,6 +162,22 @@ int delete_events(std::vector<std::string> const& filters, bool quiet)
             std::fprintf(stderr, "Removed event: %s:%s\n", group.c_str(), event.c_str());
     }
     return exit_ok;
+}
+
+bool check_line_range(std::string const& text)
+{
+    auto const range = parse_line_range(text);
+    if (!range)
+        std::fprintf(stderr, "Semantic error :%s\n", perf_wording(range.error(), text).c_str());
+    return range.has_value();
+}
+
+bool check_vars_point(std::string const& text)
+{
+    auto const point = parse_perf_probe(text);
+    if (!point)
+        std::fprintf(stderr, "Semantic error :%s\n", perf_wording(point.error(), text).c_str());
+    return point.has_value();
 }
 
 #ifdef PROBEKIT_HAS_LIBDW

@@ -71,8 +71,21 @@ inline void print_option_help(char option)
         std::fputs("    -F, --funcs <[FILTER]>\n"
                    "                          Show potential probe-able functions.\n", stderr);
         break;
+    case 'L':
+        std::fputs("    -L, --line <FUNC[:RLN[+NUM|-RLN2]]|SRC:ALN[+NUM|-ALN2]>\n"
+                   "                          Show source code lines.\n", stderr);
+        break;
+    case 'V':
+        std::fputs("    -V, --vars <FUNC[@SRC][+OFF|%return|:RL|;PT]|SRC:AL|SRC;PT>\n"
+                   "                          Show accessible variables on PROBEDEF\n", stderr);
+        break;
     }
 }
+
+/// perf parses the point of -V and the range of -L while it reads the options; false after
+/// printing its `Semantic error :...`. (Defined beside the listings, which hold the parser.)
+bool check_line_range(std::string const& text);
+bool check_vars_point(std::string const& text);
 
 /// perf checks a filter (-l, -d, -F) while it reads the options: a bad one is a usage
 /// error, shown with a caret under the fault. False after printing the message.
@@ -195,9 +208,15 @@ inline std::optional<probe_options> parse_probe_options(arguments args)
             refused = !make_absolute(*value);
         else if (value && (key == 'l' || key == 'd' || key == 'F'))
             refused = !check_filter(*value);
+        else if (key == 'L')
+            refused = !check_line_range(*value);
+        else if (key == 'V')
+            refused = !check_vars_point(*value);
         if (refused) {
             print_probe_usage();
-            if (!arg.starts_with("--"))
+            // perf finds the option's help by the word it was given as; `--funcs=X` is
+            // not that word
+            if (!(arg.starts_with("--") && arg.find('=') != std::string_view::npos))
                 print_option_help(key);
             return std::nullopt;
         }

@@ -481,6 +481,12 @@ int show_variables(std::string const& target, std::string const& text, bool exte
                                      "  Error: Failed to show vars.\n", line.c_str());
                 return exit_bad_input;
             }
+        // perf's second try by the symbol table refuses a point with a file
+        // (`mq_close@GLIBC_2.3.4` reads as function and file)
+        if (event->point.has_function && event->point.has_file && !found) {
+            std::fputs("Debuginfo analysis failed.\n  Error: Failed to show vars.\n", stderr);
+            return exit_bad_input;
+        }
         std::fprintf(stderr, "Failed to find the address of %s\n  Error: Failed to show vars.\n",
                      dwarf::describe_point(event->point).c_str());
         return exit_bad_input;

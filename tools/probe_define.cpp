@@ -39,21 +39,10 @@ namespace probekit::cli {
 
 namespace {
 
-
 void print_diagnostics(std::vector<std::string> const& lines)
 {
     for (auto const& line : lines)
         std::fprintf(stderr, "%s\n", line.c_str());
-}
-
-/// realpath(-x) (done already while reading the options), with perf's message when it fails.
-std::optional<std::string> absolute_target(std::string target)
-{
-    if (!make_absolute(target)) {
-        print_probe_usage();
-        return std::nullopt;
-    }
-    return target;
 }
 
 /// Parses every SPEC first, as perf does at option time.
@@ -385,9 +374,7 @@ int add_or_define(probe_options const& o, bool define)
                    stderr);
         return exit_environment;
     }
-    auto const module = absolute_target(o.target);
-    if (!module)
-        return exit_usage;
+    std::string const& module = o.target; // made absolute with the options
     auto const dir = build_id_dir::from_environment();
 
     std::vector<std::string> existing;
@@ -397,13 +384,13 @@ int add_or_define(probe_options const& o, bool define)
             for (auto const& ev : *current)
                 existing.push_back(ev.event);
     }
-    dwarf_session dwarf(*module);
-    cached_commands const cached(dir, module->c_str());
+    dwarf_session dwarf(module);
+    cached_commands const cached(dir, module.c_str());
 
     // perf resolves every command before it names or writes any.
     std::vector<planned_command> plans;
     for (auto const& event : *events) {
-        auto plan = plan_command(event, *module, dir, cached, dwarf);
+        auto plan = plan_command(event, module, dir, cached, dwarf);
         if (!plan) {
             std::fputs("  Error: Failed to add events.\n", stderr);
             return exit_bad_input;
@@ -426,9 +413,9 @@ int add_or_define(probe_options const& o, bool define)
     if (define)
         return exit_ok;
     if (!o.quiet)
-        report_added(*events, out.added(), *module);
+        report_added(*events, out.added(), module);
     if (o.cache)
-        record_added(dir, *module, *events, emitted);
+        record_added(dir, module, *events, emitted);
     return exit_ok;
 }
 #else

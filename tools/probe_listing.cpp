@@ -164,27 +164,31 @@ int delete_events(std::vector<std::string> const& filters, bool quiet)
     return exit_ok;
 }
 
-bool check_line_range(std::string const& text)
+std::optional<line_range> read_line_range(std::string const& text)
 {
     auto const range = parse_line_range(text);
-    if (!range)
+    if (!range) {
         std::fprintf(stderr, "Semantic error :%s\n", perf_wording(range.error(), text).c_str());
-    return range.has_value();
+        return std::nullopt;
+    }
+    return to_owning(*range);
 }
 
-bool check_vars_point(std::string const& text)
+std::optional<perf_probe_event> read_vars_point(std::string const& text)
 {
-    auto const point = parse_perf_probe(text);
-    if (!point)
+    auto point = parse_perf_probe(text);
+    if (!point) {
         std::fprintf(stderr, "Semantic error :%s\n", perf_wording(point.error(), text).c_str());
-    return point.has_value();
+        return std::nullopt;
+    }
+    return std::move(*point);
 }
 
 #ifdef PROBEKIT_HAS_LIBDW
 namespace {
 
-/// Opens -x's target, with perf's message when the path does not resolve, and
-/// `open_failure` followed by the path when it is no ELF file.
+/// Opens -x's target (made absolute with the options), with `open_failure` followed by
+/// the path when it is no ELF file.
 std::optional<dwarf::debuginfo> open_target(std::string const& target, std::string& module,
                                             char const* open_failure = "Failed to open")
 {
@@ -193,9 +197,7 @@ std::optional<dwarf::debuginfo> open_target(std::string const& target, std::stri
                    "information; give a user-space target with -x\n", stderr);
         return std::nullopt;
     }
-    module = target;
-    if (!make_absolute(module))
-        return std::nullopt;
+    module = target; // made absolute with the options
     auto info = dwarf::debuginfo::open(module);
     if (!info) {
         std::fprintf(stderr, "%s %s\n", open_failure, module.c_str());
@@ -209,11 +211,8 @@ std::optional<dwarf::debuginfo> open_target(std::string const& target, std::stri
 // perf lists the symbols it loads for the target (functions, objects and labels in sections
 // that are loaded) and a name for each PLT slot, C++ names demangled, sorted by name
 // (`default_funcs_filter` hides names starting with '_' and PLT slots).
-int show_functions(std::string const& target, std::string const& filter_text)
+int show_functions(std::string const& target, strfilter const& filter)
 {
-    auto const filter = parse_strfilter(filter_text); // checked with the options
-    if (!filter)
-        return exit_usage;
     // perf's message for a file that is no ELF and for one without a symbol to list alike
     constexpr char const* no_symbols = "Failed to load symbols in";
     auto const fail = [] {
@@ -240,7 +239,7 @@ int show_functions(std::string const& target, std::string const& filter_text)
         if (listed && loaded && !s.name.empty() && s.section != SHN_ABS) {
             ++loaded_symbols;
             std::string name = elf::demangle_without_parameters(s.name);
-            if (filter->match(name))
+            if (filter.match(name))
                 names.push_back(std::move(name));
         }
         return true;
@@ -254,7 +253,7 @@ int show_functions(std::string const& target, std::string const& filter_text)
         return fail();
     }
     for (auto& name : elf::plt_slot_names(info->elf()))
-        if (filter->match(name))
+        if (filter.match(name))
             names.push_back(std::move(name));
     std::sort(names.begin(), names.end());
     for (auto const& n : names)
@@ -262,7 +261,7 @@ int show_functions(std::string const& target, std::string const& filter_text)
     return exit_ok;
 }
 #else
-int show_functions(std::string const&, std::string const&)
+int show_functions(std::string const&, strfilter const&)
 {
     std::fputs("probekit: error: this build cannot read ELF files\n", stderr);
     return exit_environment;
@@ -375,23 +374,14 @@ std::optional<line_range> alternative_line_range(dwarf::debuginfo const& info,
 
 } // namespace
 
-int show_lines(std::string const& target, std::string const& text, std::string const& source)
+int show_lines(std::string const& target, line_range const& asked, std::string const& source)
 {
-    auto const range = parse_line_range(text);
-    if (!range) {
-        std::fprintf(stderr, "Semantic error :%.*s\n",
-                     static_cast<int>(range.error().message.size()),
-                     range.error().message.data());
-        print_probe_usage(); // as perf does for a -L it cannot parse
-        return exit_usage;
-    }
     std::string module;
     auto info = open_target(target, module);
     if (!info) {
         std::fputs("  Error: Failed to show lines.\n", stderr);
         return exit_environment;
     }
-    auto const asked = to_owning(*range);
     auto listing = dwarf::find_line_range(*info, asked);
     if (!listing) {
         char const* failure = nullptr;
@@ -415,7 +405,7 @@ int show_lines(std::string const& target, std::string const& text, std::string c
     return print_line_listing(*listing, *path);
 }
 #else
-int show_lines(std::string const&, std::string const&, std::string const&)
+int show_lines(std::string const&, line_range const&, std::string const&)
 {
     std::fputs("probekit: error: this build cannot read DWARF\n", stderr);
     return exit_environment;
@@ -425,17 +415,9 @@ int show_lines(std::string const&, std::string const&, std::string const&)
 #ifdef PROBEKIT_HAS_LIBDW
 // perf finds the point as for a probe (without arguments), then lists per address the
 // variables that have a location there: "\t@<FUNCTION+OFFSET>" and "\t\tTYPE\tNAME".
-int show_variables(std::string const& target, std::string const& text, bool externs,
+int show_variables(std::string const& target, perf_probe_event event, bool externs,
                    bool ranges)
 {
-    auto event = parse_perf_probe(text);
-    if (!event) {
-        std::fprintf(stderr, "Semantic error :%.*s\n",
-                     static_cast<int>(event.error().message.size()),
-                     event.error().message.data());
-        print_probe_usage();
-        return exit_usage;
-    }
     std::string module;
     auto info = open_target(target, module);
     if (!info) {
@@ -470,8 +452,8 @@ int show_variables(std::string const& target, std::string const& text, bool exte
         dwarf::append_variable_block(blocks, name ? name : "", site.pc - entry, entries);
         return std::vector<dwarf::fetch_text>{};
     });
-    event->args.clear();
-    auto const found = resolver.resolve(*event);
+    event.args.clear();
+    auto const found = resolver.resolve(event);
     if (!found || found->locations.empty() || blocks.empty()) {
         // A name the symbol table has at an address DWARF does not cover (a data object):
         // perf's analysis fails there, with its own words
@@ -483,20 +465,20 @@ int show_variables(std::string const& target, std::string const& text, bool exte
             }
         // perf's second try by the symbol table refuses a point with a file
         // (`mq_close@GLIBC_2.3.4` reads as function and file)
-        if (event->point.has_function && event->point.has_file && !found) {
+        if (event.point.has_function && event.point.has_file && !found) {
             std::fputs("Debuginfo analysis failed.\n  Error: Failed to show vars.\n", stderr);
             return exit_bad_input;
         }
         std::fprintf(stderr, "Failed to find the address of %s\n  Error: Failed to show vars.\n",
-                     dwarf::describe_point(event->point).c_str());
+                     dwarf::describe_point(event.point).c_str());
         return exit_bad_input;
     }
-    std::printf("Available variables at %s\n%s", dwarf::describe_point(event->point).c_str(),
+    std::printf("Available variables at %s\n%s", dwarf::describe_point(event.point).c_str(),
                 blocks.c_str());
     return exit_ok;
 }
 #else
-int show_variables(std::string const&, std::string const&, bool, bool)
+int show_variables(std::string const&, perf_probe_event, bool, bool)
 {
     std::fputs("probekit: error: this build cannot read DWARF\n", stderr);
     return exit_environment;

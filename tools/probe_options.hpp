@@ -5,6 +5,8 @@
 
 #include "commands.hpp"
 
+#include <probekit/line_range.hpp>
+#include <probekit/perf_probe_event.hpp>
 #include <probekit/strfilter.hpp>
 
 #include <cerrno>
@@ -25,9 +27,9 @@ struct probe_options {
     std::vector<std::string> adds;    // -a and bare PROBEDEFs
     std::vector<std::string> deletes; // -d
     std::optional<std::string> list;  // -l [FILTER]
-    std::optional<std::string> funcs; // -F [FILTER]
-    std::optional<std::string> line;  // -L
-    std::optional<std::string> vars;  // -V
+    std::optional<strfilter> funcs;   // -F [FILTER], parsed as perf parses it, with the options
+    std::optional<line_range> line;   // -L
+    std::optional<perf_probe_event> vars; // -V
     std::string source;               // -s
     std::string vmlinux;              // -k
     bool force = false, quiet = false, dry_run = false, cache = false;
@@ -82,22 +84,23 @@ inline void print_option_help(char option)
     }
 }
 
-/// perf parses the point of -V and the range of -L while it reads the options; false after
-/// printing its `Semantic error :...`. (Defined beside the listings, which hold the parser.)
-bool check_line_range(std::string const& text);
-bool check_vars_point(std::string const& text);
+/// perf parses the range of -L and the point of -V while it reads the options; nothing
+/// after printing its `Semantic error :...`. (Defined beside the listings, which hold the
+/// parser.)
+std::optional<line_range> read_line_range(std::string const& text);
+std::optional<perf_probe_event> read_vars_point(std::string const& text);
 
-/// perf checks a filter (-l, -d, -F) while it reads the options: a bad one is a usage
-/// error, shown with a caret under the fault. False after printing the message.
-inline bool check_filter(std::string const& text)
+/// perf parses a filter (-l, -d, -F) while it reads the options: a bad one is a usage
+/// error, shown with a caret under the fault. Nothing after printing the message.
+inline std::optional<strfilter> read_filter(std::string const& text)
 {
-    auto const parsed = parse_strfilter(text);
+    auto parsed = parse_strfilter(text);
     if (parsed)
-        return true;
+        return std::move(*parsed);
     std::size_t const at = parsed.error().offset;
     std::fprintf(stderr, "Filter parse error at %zu.\nSource: \"%s\"\n         %*c\n", at + 1,
                  text.c_str(), static_cast<int>(at + 1), '^');
-    return false;
+    return std::nullopt;
 }
 
 /// perf makes -x absolute while it reads the options; a path that does not resolve is a
@@ -206,12 +209,14 @@ inline std::optional<probe_options> parse_probe_options(arguments args)
         bool refused = false;
         if (key == 'x')
             refused = !make_absolute(*value);
-        else if (value && (key == 'l' || key == 'd' || key == 'F'))
-            refused = !check_filter(*value);
+        else if (key == 'l' || key == 'd') // their filters are read again where they are used
+            refused = value && !read_filter(*value);
+        else if (key == 'F')
+            refused = !(o.funcs = read_filter(value.value_or(std::string(default_funcs_filter))));
         else if (key == 'L')
-            refused = !check_line_range(*value);
+            refused = !(o.line = read_line_range(*value));
         else if (key == 'V')
-            refused = !check_vars_point(*value);
+            refused = !(o.vars = read_vars_point(*value));
         if (refused) {
             print_probe_usage();
             // perf finds the option's help by the word it was given as; `--funcs=X` is
@@ -226,9 +231,7 @@ inline std::optional<probe_options> parse_probe_options(arguments args)
         case 'a': o.adds.push_back(*value); break;
         case 'd': o.deletes.push_back(*value); break;
         case 'l': o.list = value.value_or(""); break;
-        case 'F': o.funcs = value.value_or(std::string(default_funcs_filter)); break;
-        case 'L': o.line = *value; break;
-        case 'V': o.vars = *value; break;
+        case 'F': case 'L': case 'V': break; // read above
         case 's': o.source = *value; break;
         case 'k': o.vmlinux = *value; break;
         case 'f': o.force = true; break;

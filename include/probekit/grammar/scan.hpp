@@ -92,8 +92,11 @@ constexpr stop_table make_char_table(std::string_view chars) noexcept
 #if defined(__SSE2__)
 namespace detail {
 
+// The scans are forced inline (here and below): left to the compiler at -O2 they stayed
+// calls inside the parser's hottest loop.
 template <fixed_string Chars, std::size_t... I>
-[[gnu::always_inline]] inline __m128i equal_to_any([[maybe_unused]] __m128i v, std::index_sequence<I...>) noexcept
+[[gnu::always_inline]] inline __m128i equal_to_any([[maybe_unused]] __m128i v,
+                                                   std::index_sequence<I...>) noexcept
 {
     __m128i hits = _mm_setzero_si128();
     ((hits = _mm_or_si128(hits, _mm_cmpeq_epi8(v, _mm_set1_epi8(Chars.chars[I])))), ...);
@@ -124,7 +127,8 @@ template <fixed_string Chars>
 /// the readable text starts: a tail shorter than 16 bytes is read as the 16 bytes that end
 /// at `last`, so nothing outside the text is ever read.
 template <fixed_string Chars>
-[[gnu::always_inline]] inline char const* find_stop(char const* it, char const* last, char const* floor) noexcept
+[[gnu::always_inline]] inline char const* find_stop(char const* it, char const* last,
+                                                    char const* floor) noexcept
 {
 #if defined(__SSE2__)
     constexpr std::size_t width = 16;

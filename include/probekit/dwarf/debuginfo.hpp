@@ -113,11 +113,7 @@ public:
                                    ? elf_strptr(elf, shdr.sh_link, sym.st_name) : nullptr;
             if (!name || sym.st_shndx == SHN_UNDEF)
                 continue;
-            elf_symbol s{name, sym.st_value, sym.st_size,
-                         static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
-                         static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx,
-                         static_cast<unsigned char>(GELF_ST_VISIBILITY(sym.st_other)), {}};
-            describe_section(elf, sym.st_shndx, s);
+            auto const s = describe(elf, name, sym, sym.st_value, sym.st_shndx);
             if (!f(s))
                 return;
         }
@@ -171,17 +167,19 @@ private:
             dwfl_module_getsym_info(module_, i, &sym, &addr, &shndx, &elf, nullptr);
         if (!name || sym.st_shndx == SHN_UNDEF)
             return false;
-        out = {name, addr - elf_bias_, sym.st_size,
-               static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
-               static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx,
-               static_cast<unsigned char>(GELF_ST_VISIBILITY(sym.st_other)), {}};
-        describe_section(elf, shndx, out);
+        out = describe(elf, name, sym, addr - elf_bias_, shndx);
         return true;
     }
 
-    /// Fills the name and flags of the section `shndx` of `elf` (none for SHN_ABS).
-    static void describe_section(Elf* elf, GElf_Word shndx, elf_symbol& out)
+    /// `sym` of `elf` at `value`, with the name and flags of its section `shndx` (none for
+    /// SHN_ABS).
+    static elf_symbol describe(Elf* elf, char const* name, GElf_Sym const& sym,
+                               std::uint64_t value, GElf_Word shndx)
     {
+        elf_symbol out{name, value, sym.st_size,
+                       static_cast<unsigned char>(GELF_ST_TYPE(sym.st_info)),
+                       static_cast<unsigned char>(GELF_ST_BIND(sym.st_info)), sym.st_shndx,
+                       static_cast<unsigned char>(GELF_ST_VISIBILITY(sym.st_other)), {}};
         GElf_Shdr header;
         std::size_t names = 0;
         if (Elf_Scn* section = elf && shndx != SHN_ABS ? elf_getscn(elf, shndx) : nullptr)
@@ -190,6 +188,7 @@ private:
                     out.section_name = section_name;
                     out.section_flags = header.sh_flags;
                 }
+        return out;
     }
 
     std::vector<name_entry> index_symbol_names() const

@@ -7,6 +7,8 @@
 #define BOOST_TEST_MODULE cache_interop
 #include <boost/test/unit_test.hpp>
 
+#include "support/cli.hpp"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +21,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using probekit::test::cache_tree;
 using probekit::entry_kind;
 
 std::string run(std::string const& command)
@@ -86,21 +89,6 @@ std::string probekit_list(fs::path const& root, std::string_view filter_text = "
     return out;
 }
 
-std::vector<std::string> tree(fs::path const& root)
-{
-    std::vector<std::string> out;
-    for (auto const& e : fs::recursive_directory_iterator(root)) {
-        std::string line = fs::relative(e.path(), root).string();
-        if (e.is_symlink())
-            line += " -> " + fs::read_symlink(e.path()).string();
-        else if (e.is_regular_file())
-            line += " " + std::to_string(e.file_size());
-        out.push_back(line);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 #define SKIP_WITHOUT_PERF(f)                                                                  \
     if (!(f).usable) {                                                                        \
         BOOST_TEST_MESSAGE("skipped: perf or gcc is not available");                         \
@@ -148,7 +136,7 @@ BOOST_AUTO_TEST_CASE(deleting_from_a_cache_perf_wrote_leaves_the_bytes_perf_leav
             BOOST_TEST_REQUIRE(cache.remove(*parsed, [](auto const&) {}).has_value());
             BOOST_TEST_REQUIRE(cache.commit().has_value());
         }
-        BOOST_TEST(tree(ours) == tree(theirs), "filter " << filter);
+        BOOST_TEST(cache_tree(ours) == cache_tree(theirs), "filter " << filter);
         for (auto const& bin : probekit::build_id_dir(ours.string()).list())
             BOOST_TEST(read_file(bin.probes_path()) ==
                            read_file(theirs / fs::relative(bin.probes_path(), ours)),
@@ -187,7 +175,7 @@ BOOST_AUTO_TEST_CASE(buildid_cache_add_and_remove_make_the_tree_perf_makes)
     fs::path const ours = f.dir / "ours";
     f.perf(theirs, "--add '" + f.binary.string() + "'", false);
     BOOST_TEST_REQUIRE(probekit::build_id_dir(ours.string()).add(f.binary.c_str()).has_value());
-    BOOST_TEST(tree(ours) == tree(theirs));
+    BOOST_TEST(cache_tree(ours) == cache_tree(theirs));
     BOOST_TEST(f.perf(theirs, "-l", false) ==
                probekit::build_id_dir(ours.string()).list().front().build_id + " " +
                    f.binary.string() + "\n");
@@ -196,7 +184,7 @@ BOOST_AUTO_TEST_CASE(buildid_cache_add_and_remove_make_the_tree_perf_makes)
     auto const id = probekit::read_build_id(f.binary.c_str());
     BOOST_TEST_REQUIRE(id.has_value());
     BOOST_TEST(probekit::build_id_dir(ours.string()).remove(id->hex()).value());
-    BOOST_TEST(tree(ours) == tree(theirs));
+    BOOST_TEST(cache_tree(ours) == cache_tree(theirs));
 }
 
 BOOST_AUTO_TEST_CASE(recording_added_probes_writes_the_tree_and_bytes_perf_writes)
@@ -223,7 +211,7 @@ BOOST_AUTO_TEST_CASE(recording_added_probes_writes_the_tree_and_bytes_perf_write
                                                f.binary.c_str(), records);
     BOOST_TEST_REQUIRE(bin.has_value());
     fs::remove_all(f.dir / "scratch");
-    BOOST_TEST(tree(ours) == tree(theirs));
+    BOOST_TEST(cache_tree(ours) == cache_tree(theirs));
     BOOST_TEST(read_file(bin->probes_path()) ==
                read_file(theirs / fs::relative(bin->probes_path(), ours)));
 }
